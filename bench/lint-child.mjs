@@ -1,0 +1,54 @@
+// One benchmark measurement in a fresh process. Spawned by bench/run.mjs:
+//
+//   node bench/lint-child.mjs '<json>'
+//
+// json: { cwd, config, mode: 'full' | 'editor', patterns?, edits?: [{ filePath, text }], warmupEdits? }
+//
+// Prints one JSON line on stdout: lint time of the whole project (ESLint construction,
+// config + plugin loading, parsing, program creation, rules), message counts per rule,
+// fatal errors, maxRSS (from process.resourceUsage, kB) and, in editor mode, the time
+// of each lintText() re-lint on the same long-lived ESLint instance.
+
+import { ESLint } from 'eslint';
+
+const args = JSON.parse(process.argv[2]);
+const t0 = performance.now();
+const eslint = new ESLint({ cwd: args.cwd, overrideConfigFile: args.config, cache: false });
+const results = await eslint.lintFiles(args.patterns ?? ['src']);
+const lintMs = performance.now() - t0;
+
+const byRule = {};
+let fatal = 0;
+const fatalSamples = [];
+for (const r of results) {
+  for (const m of r.messages) {
+    if (m.fatal) {
+      fatal++;
+      if (fatalSamples.length < 3) fatalSamples.push(`${r.filePath}:${m.line}: ${m.message}`);
+    } else byRule[m.ruleId ?? '(none)'] = (byRule[m.ruleId ?? '(none)'] ?? 0) + 1;
+  }
+}
+
+const out = { lintMs, files: results.length, byRule, fatal, fatalSamples };
+
+if (args.mode === 'editor') {
+  const relintMs = [];
+  const relintMessages = [];
+  for (const edit of args.edits) {
+    const t = performance.now();
+    const [res] = await eslint.lintText(edit.text, { filePath: edit.filePath });
+    relintMs.push(performance.now() - t);
+    relintMessages.push(res.messages.length);
+    const fatalMsg = res.messages.find((m) => m.fatal);
+    if (fatalMsg) {
+      fatal++;
+      if (fatalSamples.length < 3) fatalSamples.push(`${edit.filePath}:${fatalMsg.line}: ${fatalMsg.message}`);
+    }
+  }
+  out.relintMs = relintMs;
+  out.relintMessages = relintMessages;
+  out.fatal = fatal;
+}
+
+out.maxRSSkB = process.resourceUsage().maxRSS;
+process.stdout.write(JSON.stringify(out) + '\n');

@@ -1,0 +1,459 @@
+#!/usr/bin/env node
+// Benchmark for eslint-plugin-map-race (issue 5). `npm run bench` runs everything:
+//
+//   main     1,000-file project: baseline / peer / plugin typed lint runs, each in a
+//            fresh process, alternating for --rounds rounds; medians, ratios, peak RSS
+//   scaling  --sizes projects (250,500,1000,2000): baseline and plugin, time + memory growth
+//   editor   one long-lived ESLint instance lints the project, then lintText() re-lints
+//            edited handler/store files many times; median ms per re-lint vs baseline
+//   profile  (not in the default set) one plugin run with --cpu-prof, summarized
+//
+// Options:
+//   --only main,scaling,editor,profile   parts to run (default: main,scaling,editor)
+//   --size N             project size for main/editor/profile (default 1000)
+//   --sizes a,b,c        scaling sizes (default 250,500,1000,2000)
+//   --rounds N           rounds for main (default 5)
+//   --scaling-rounds N   rounds per size for scaling (default 3)
+//   --edits N            timed re-lints per editor process (default 40, + 4 untimed warm-up)
+//   --editor-rounds N    editor processes per config (default 2)
+//   --seed N             generator seed (default 1)
+//   --no-warmup          skip the untimed warm-up run before main
+//   --no-peer-editor     editor scenario without the no-floating-promises config
+//   --json FILE          where to write the raw results (default bench/results/bench-<time>.json)
+//   --check              exit with status 1 when a target is missed
+//
+// Quick run: npm run bench -- --only main --rounds 1 --size 250
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateProject, DEFAULT_PLUGIN_PATH, REPO_ROOT } from './generate.mjs';
+import { summarizeProfile, formatProfileSummary } from './profile.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const CHILD = path.join(HERE, 'lint-child.mjs');
+const RESULTS_DIR = path.join(HERE, 'results');
+
+// ---------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const opts = {
+    only: ['main', 'scaling', 'editor'],
+    size: 1000,
+    sizes: [250, 500, 1000, 2000],
+    rounds: 5,
+    scalingRounds: 3,
+    edits: 40,
+    warmupEdits: 4,
+    editorRounds: 2,
+    seed: 1,
+    warmup: true,
+    peerEditor: true,
+    json: null,
+    check: false,
+  };
+  const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
+  const num = (v, name) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number, got ${v}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let v;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) {
+      v = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const val = () => (v !== undefined ? v : argv[++i]);
+    switch (a) {
+      case '--only': opts.only = list(val()); break;
+      case '--size': opts.size = num(val(), a); break;
+      case '--sizes': opts.sizes = list(val()).map((s) => num(s, a)); break;
+      case '--rounds': opts.rounds = num(val(), a); break;
+      case '--scaling-rounds': opts.scalingRounds = num(val(), a); break;
+      case '--edits': opts.edits = num(val(), a); break;
+      case '--editor-rounds': opts.editorRounds = num(val(), a); break;
+      case '--seed': opts.seed = num(val(), a); break;
+      case '--no-warmup': opts.warmup = false; break;
+      case '--no-peer-editor': opts.peerEditor = false; break;
+      case '--json': opts.json = val(); break;
+      case '--check': opts.check = true; break;
+      case '-h':
+      case '--help':
+        console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${a} (see --help)`);
+    }
+  }
+  for (const part of opts.only) {
+    if (!['main', 'scaling', 'editor', 'profile'].includes(part)) throw new Error(`unknown part ${part}`);
+  }
+  return opts;
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+const median = (xs) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const quantile = (xs, q) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const fmtMs = (ms) => (Number.isFinite(ms) ? (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`) : 'n/a');
+const fmtMB = (kB) => (Number.isFinite(kB) ? `${Math.round(kB / 1024)} MB` : 'n/a');
+const fmtX = (x, d = 2) => (Number.isFinite(x) ? `${x.toFixed(d)}×` : 'n/a');
+const padR = (s, n) => String(s).padEnd(n);
+const padL = (s, n) => String(s).padStart(n);
+
+function table(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(String(h).length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => '  ' + cells.map((c, i) => (i === 0 ? padR(c, widths[i]) : padL(c, widths[i]))).join('  ');
+  return [line(headers), '  ' + widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const TIME_BIN = '/usr/bin/time';
+const haveGnuTime = (() => {
+  try {
+    return existsSync(TIME_BIN) && statSync(TIME_BIN).isFile();
+  } catch {
+    return false;
+  }
+})();
+
+function machineLine() {
+  const cpus = os.cpus();
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return (
+    `machine: ${cpus[0]?.model?.trim() ?? 'unknown CPU'}, ${cpus.length} cores (availableParallelism ${os.availableParallelism()}), ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, node ${process.version}, ${os.platform()} ${os.release()}, load avg ${load}`
+  );
+}
+
+/** Run one lint-child process; returns its JSON plus wall time and peak RSS. */
+function runChild(payload, { nodeArgs = [] } = {}) {
+  return new Promise((resolve, reject) => {
+    const argv = [...nodeArgs, CHILD, JSON.stringify(payload)];
+    const [cmd, args] = haveGnuTime ? [TIME_BIN, ['-v', process.execPath, ...argv]] : [process.execPath, argv];
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { cwd: payload.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - t0;
+      const jsonLine = stdout.trim().split('\n').pop();
+      let res;
+      try {
+        res = JSON.parse(jsonLine);
+      } catch {
+        reject(new Error(`child failed (exit ${code}):\n${stderr.slice(-4000)}`));
+        return;
+      }
+      let rssKB = res.maxRSSkB;
+      const m = stderr.match(/Maximum resident set size \(kbytes\): (\d+)/);
+      if (m) rssKB = Number(m[1]);
+      const childStderr = stderr.replace(/\tCommand being timed:[\s\S]*$/, '').trim();
+      if (childStderr) res.stderr = childStderr.slice(0, 2000);
+      resolve({ ...res, wallMs, rssKB, rssSource: m ? '/usr/bin/time -v' : 'process.resourceUsage' });
+    });
+  });
+}
+
+function check(name, ok, detail) {
+  const status = ok === null ? 'n/a ' : ok ? 'PASS' : 'FAIL';
+  return { name, ok, line: `  [${status}] ${name}: ${detail}` };
+}
+
+const pluginBuilt = () => existsSync(DEFAULT_PLUGIN_PATH);
+
+function describeProject(meta) {
+  return `${meta.files} files, ${meta.lines} lines (${Object.entries(meta.counts).map(([k, v]) => `${k} ${v}`).join(', ')})`;
+}
+
+function messagesLine(res) {
+  const parts = Object.entries(res.byRule).map(([rule, n]) => `${rule} ${n}`);
+  return parts.length ? parts.join(', ') : 'no messages';
+}
+
+function sanity(kind, res) {
+  if (res.fatal) console.log(`    ! ${kind}: ${res.fatal} fatal parse errors, e.g. ${res.fatalSamples.join(' | ')}`);
+  if (res.stderr) console.log(`    ! ${kind} stderr: ${res.stderr.split('\n').slice(0, 5).join(' / ')}`);
+}
+
+// ---------------------------------------------------------------------------
+// Parts
+// ---------------------------------------------------------------------------
+
+async function mainPart(opts, report) {
+  console.log(`\n== main: ${opts.size}-file project, ${opts.rounds} rounds, fresh process per run, alternating ==`);
+  const meta = generateProject({ files: opts.size, seed: opts.seed });
+  console.log(`  project: ${describeProject(meta)}`);
+  const kinds = pluginBuilt() ? ['baseline', 'peer', 'plugin'] : ['baseline', 'peer'];
+  if (!pluginBuilt()) console.log(`  ! ${path.relative(REPO_ROOT, DEFAULT_PLUGIN_PATH)} not built: plugin runs skipped (npm run build)`);
+  const payload = (kind) => ({ cwd: meta.outDir, config: meta.configs[kind], mode: 'full' });
+  if (opts.warmup) {
+    const w = await runChild(payload('baseline'));
+    console.log(`  warm-up (untimed) baseline: ${fmtMs(w.lintMs)}`);
+  }
+  const runs = Object.fromEntries(kinds.map((k) => [k, []]));
+  for (let r = 0; r < opts.rounds; r++) {
+    const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
+    const cells = [];
+    for (const kind of order) {
+      const res = await runChild(payload(kind));
+      sanity(kind, res);
+      runs[kind].push(res);
+      cells.push(`${kind} ${fmtMs(res.lintMs)} / ${fmtMB(res.rssKB)}`);
+    }
+    console.log(`  round ${r + 1}/${opts.rounds}: ${cells.join(' | ')}`);
+  }
+  const med = Object.fromEntries(
+    kinds.map((k) => [k, { lintMs: median(runs[k].map((x) => x.lintMs)), wallMs: median(runs[k].map((x) => x.wallMs)), rssKB: median(runs[k].map((x) => x.rssKB)), maxRssKB: Math.max(...runs[k].map((x) => x.rssKB)) }]),
+  );
+  console.log('');
+  console.log(
+    table(
+      ['config', 'median lint', 'median wall', 'min..max lint', 'peak RSS (median)', 'peak RSS (max)', 'messages'],
+      kinds.map((k) => [
+        k,
+        fmtMs(med[k].lintMs),
+        fmtMs(med[k].wallMs),
+        `${fmtMs(Math.min(...runs[k].map((x) => x.lintMs)))}..${fmtMs(Math.max(...runs[k].map((x) => x.lintMs)))}`,
+        fmtMB(med[k].rssKB),
+        fmtMB(med[k].maxRssKB),
+        messagesLine(runs[k][0]),
+      ]),
+    ),
+  );
+  console.log(`  (lint = ESLint construction + lintFiles in the child; wall = whole process incl. node start-up; RSS from ${runs.baseline[0].rssSource})`);
+  const out = { size: opts.size, project: { lines: meta.lines, counts: meta.counts }, runs, medians: med };
+  if (med.plugin) {
+    const ratio = med.plugin.lintMs / med.baseline.lintMs;
+    const addedShare = (med.plugin.lintMs - med.baseline.lintMs) / (med.peer.lintMs - med.baseline.lintMs);
+    const memRatio = med.plugin.rssKB / med.baseline.rssKB;
+    console.log('');
+    console.log(`  plugin/baseline time:                      ${fmtX(ratio)}  (plugin adds ${fmtMs(med.plugin.lintMs - med.baseline.lintMs)})`);
+    console.log(`  (plugin − baseline)/(peer − baseline):     ${addedShare.toFixed(2)}  (no-floating-promises adds ${fmtMs(med.peer.lintMs - med.baseline.lintMs)})`);
+    console.log(`  peak RSS plugin/baseline:                  ${fmtX(memRatio)}  (peer/baseline ${fmtX(med.peer.rssKB / med.baseline.rssKB)})`);
+    Object.assign(out, { ratio, addedShare, memRatio });
+    report.targets.push(check('plugin/baseline ≤ 1.3', ratio <= 1.3, fmtX(ratio)));
+    report.targets.push(check('plugin adds ≤ ½ of what no-floating-promises adds', addedShare <= 0.5, addedShare.toFixed(2)));
+    report.targets.push(check('peak memory ≤ 1.2× baseline', memRatio <= 1.2, `${fmtX(memRatio)} (${fmtMB(med.plugin.rssKB)} vs ${fmtMB(med.baseline.rssKB)})`));
+  } else {
+    report.targets.push(check('plugin/baseline ≤ 1.3', null, 'plugin not built'));
+    report.targets.push(check('plugin adds ≤ ½ of what no-floating-promises adds', null, 'plugin not built'));
+    report.targets.push(check('peak memory ≤ 1.2× baseline', null, 'plugin not built'));
+  }
+  report.main = out;
+}
+
+async function scalingPart(opts, report) {
+  const kinds = pluginBuilt() ? ['baseline', 'plugin'] : ['baseline'];
+  const sizes = [...opts.sizes].sort((a, b) => a - b);
+  console.log(`\n== scaling: ${sizes.join(', ')} files, ${opts.scalingRounds} rounds each (${kinds.join(' / ')}) ==`);
+  const rows = [];
+  for (const size of sizes) {
+    const meta = generateProject({ files: size, seed: opts.seed });
+    const runs = Object.fromEntries(kinds.map((k) => [k, []]));
+    for (let r = 0; r < opts.scalingRounds; r++) {
+      const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
+      for (const kind of order) {
+        const res = await runChild({ cwd: meta.outDir, config: meta.configs[kind], mode: 'full' });
+        sanity(kind, res);
+        runs[kind].push(res);
+      }
+    }
+    const row = { size, lines: meta.lines };
+    for (const k of kinds) {
+      row[k] = { lintMs: median(runs[k].map((x) => x.lintMs)), rssKB: median(runs[k].map((x) => x.rssKB)), messages: runs[k][0].byRule };
+    }
+    rows.push(row);
+    console.log(
+      `  ${size} files: ` + kinds.map((k) => `${k} ${fmtMs(row[k].lintMs)} / ${fmtMB(row[k].rssKB)}`).join(' | ') +
+        (row.plugin ? ` | plugin adds ${fmtMs(row.plugin.lintMs - row.baseline.lintMs)}` : ''),
+    );
+  }
+  const headers = ['files', 'lines', ...kinds.flatMap((k) => [`${k} time`, `${k} RSS`]), ...(kinds.includes('plugin') ? ['plugin added'] : []), 'files ×', ...kinds.flatMap((k) => [`${k} time ×`, `${k} RSS ×`])];
+  const tableRows = rows.map((row, i) => {
+    const prev = rows[i - 1];
+    const cells = [row.size, row.lines];
+    for (const k of kinds) cells.push(fmtMs(row[k].lintMs), fmtMB(row[k].rssKB));
+    if (kinds.includes('plugin')) cells.push(fmtMs(row.plugin.lintMs - row.baseline.lintMs));
+    cells.push(prev ? fmtX(row.size / prev.size) : '');
+    for (const k of kinds) cells.push(prev ? fmtX(row[k].lintMs / prev[k].lintMs) : '', prev ? fmtX(row[k].rssKB / prev[k].rssKB) : '');
+    return cells;
+  });
+  console.log('');
+  console.log(table(headers, tableRows));
+  report.scaling = rows;
+  if (rows.length < 2) {
+    report.targets.push(check('2× files ≤ 2.2× time', null, 'need at least two sizes'));
+    return;
+  }
+  if (!kinds.includes('plugin')) {
+    report.targets.push(check('2× files ≤ 2.2× time', null, 'plugin not built'));
+    return;
+  }
+  // Allowed growth: 1.1 × the growth in files (2.2× for a doubling).
+  const steps = rows.slice(1).map((row, i) => {
+    const prev = rows[i];
+    const filesX = row.size / prev.size;
+    return { from: prev.size, to: row.size, filesX, timeX: row.plugin.lintMs / prev.plugin.lintMs, memX: row.plugin.rssKB / prev.plugin.rssKB };
+  });
+  const worst = steps.reduce((a, b) => (b.timeX / b.filesX > a.timeX / a.filesX ? b : a));
+  const ok = steps.every((s) => s.timeX <= 1.1 * s.filesX);
+  report.targets.push(
+    check(
+      '2× files ≤ 2.2× time (plugin)',
+      ok,
+      steps.map((s) => `${s.from}→${s.to}: ${fmtX(s.timeX)} time, ${fmtX(s.memX)} RSS`).join('; ') + ` (worst ${worst.from}→${worst.to})`,
+    ),
+  );
+}
+
+/** The handler and store file the editor scenario edits, and the edit texts. */
+function editorEdits(meta, count) {
+  const handler = meta.handlers.find((h) => h.variant.endsWith('unguarded')) ?? meta.handlers[0];
+  const store = meta.stores.find((s) => s.k === handler.store) ?? meta.stores[0];
+  const handlerText = readFileSync(handler.path, 'utf8');
+  const storeText = readFileSync(store.path, 'utf8');
+  const edits = [];
+  for (let i = 0; i < count; i++) {
+    if (i % 2 === 0) {
+      // A keystroke-sized change in the handler module.
+      const text = handlerText.replace(`'handler${handler.id}'`, `'handler${handler.id}-edit${i}'`) + `\nexport const edited${i} = ${i};\n`;
+      edits.push({ filePath: handler.path, text, kind: 'handler' });
+    } else {
+      // A new helper writing the shared Map, in the store module.
+      const text = storeText + `\nexport function edited${i}(key: string): void {\n  ${store.map}.set(key, { key, value: ${i}, at: 0 });\n}\n`;
+      edits.push({ filePath: store.path, text, kind: 'store' });
+    }
+  }
+  return { handler, store, edits };
+}
+
+async function editorPart(opts, report) {
+  const kinds = ['baseline', ...(opts.peerEditor ? ['peer'] : []), ...(pluginBuilt() ? ['plugin'] : [])];
+  console.log(
+    `\n== editor: ${opts.size}-file project, one long-lived ESLint instance per process, ` +
+      `${opts.edits} timed lintText re-lints (+${opts.warmupEdits} warm-up) × ${opts.editorRounds} processes per config ==`,
+  );
+  const meta = generateProject({ files: opts.size, seed: opts.seed });
+  const total = opts.edits + opts.warmupEdits;
+  const { handler, store, edits } = editorEdits(meta, total);
+  console.log(`  edits alternate ${path.relative(meta.outDir, handler.path)} (${handler.variant}) and ${path.relative(meta.outDir, store.path)}`);
+  const times = Object.fromEntries(kinds.map((k) => [k, { all: [], handler: [], store: [], initial: [], rss: [], messages: [] }]));
+  for (let r = 0; r < opts.editorRounds; r++) {
+    const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
+    for (const kind of order) {
+      const res = await runChild({
+        cwd: meta.outDir,
+        config: meta.configs[kind],
+        mode: 'editor',
+        edits: edits.map(({ filePath, text }) => ({ filePath, text })),
+      });
+      sanity(kind, res);
+      const t = times[kind];
+      t.initial.push(res.lintMs);
+      t.rss.push(res.rssKB);
+      res.relintMs.forEach((ms, i) => {
+        if (i < opts.warmupEdits) return;
+        t.all.push(ms);
+        t[edits[i].kind].push(ms);
+      });
+      t.messages.push(res.relintMessages);
+      console.log(`  ${kind} (process ${r + 1}): initial lint ${fmtMs(res.lintMs)}, re-lint median ${fmtMs(median(res.relintMs.slice(opts.warmupEdits)))}, peak RSS ${fmtMB(res.rssKB)}`);
+    }
+  }
+  console.log('');
+  console.log(
+    table(
+      ['config', 'median re-lint', 'p90 re-lint', 'handler edits', 'store edits', 'added vs baseline'],
+      kinds.map((k) => [
+        k,
+        fmtMs(median(times[k].all)),
+        fmtMs(quantile(times[k].all, 0.9)),
+        fmtMs(median(times[k].handler)),
+        fmtMs(median(times[k].store)),
+        k === 'baseline' ? '' : fmtMs(median(times[k].all) - median(times.baseline.all)),
+      ]),
+    ),
+  );
+  const summary = Object.fromEntries(kinds.map((k) => [k, { medianMs: median(times[k].all), p90Ms: quantile(times[k].all, 0.9), handlerMs: median(times[k].handler), storeMs: median(times[k].store), initialMs: median(times[k].initial), rssKB: median(times[k].rss) }]));
+  report.editor = { size: opts.size, edits: opts.edits, summary, times };
+  if (times.plugin) {
+    const added = median(times.plugin.all) - median(times.baseline.all);
+    report.editor.addedMs = added;
+    const pluginMessages = times.plugin.messages.flat();
+    console.log(`  messages per re-lint (plugin): ${Math.min(...pluginMessages)}..${Math.max(...pluginMessages)}`);
+    report.targets.push(check('re-lint adds ≤ 20 ms median', added <= 20, `${fmtMs(added)} (plugin ${fmtMs(median(times.plugin.all))} vs baseline ${fmtMs(median(times.baseline.all))})`));
+  } else {
+    report.targets.push(check('re-lint adds ≤ 20 ms median', null, 'plugin not built'));
+  }
+}
+
+async function profilePart(opts, report) {
+  if (!pluginBuilt()) {
+    console.log('\n== profile: skipped, plugin not built ==');
+    return;
+  }
+  const dir = path.join(RESULTS_DIR, `prof-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(dir, { recursive: true });
+  console.log(`\n== profile: one plugin run on ${opts.size} files with --cpu-prof (${path.relative(REPO_ROOT, dir)}) ==`);
+  const meta = generateProject({ files: opts.size, seed: opts.seed });
+  const res = await runChild({ cwd: meta.outDir, config: meta.configs.plugin, mode: 'full' }, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  sanity('plugin', res);
+  console.log(`  lint ${fmtMs(res.lintMs)} under the profiler`);
+  const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f))[0];
+  const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')));
+  console.log(formatProfileSummary(summary));
+  report.profile = { file, summary };
+}
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const report = { startedAt: new Date().toISOString(), machine: machineLine(), options: opts, targets: [] };
+  console.log('eslint-plugin-map-race benchmark');
+  console.log(report.machine);
+  console.log(`peak memory: ${haveGnuTime ? 'RSS high-water from /usr/bin/time -v' : 'process.resourceUsage().maxRSS in the child'}; plugin: ${pluginBuilt() ? path.relative(REPO_ROOT, DEFAULT_PLUGIN_PATH) : 'NOT BUILT'}`);
+  const t0 = performance.now();
+  if (opts.only.includes('main')) await mainPart(opts, report);
+  if (opts.only.includes('scaling')) await scalingPart(opts, report);
+  if (opts.only.includes('editor')) await editorPart(opts, report);
+  if (opts.only.includes('profile')) await profilePart(opts, report);
+
+  console.log(`\n== targets (${opts.size}-file project) ==`);
+  for (const t of report.targets) console.log(t.line);
+  if (report.targets.some((t) => t.ok === false)) console.log('  a target is missed: profile with `npm run bench -- --only profile`');
+  console.log(`\n${report.machine}`);
+  console.log(`total bench time ${fmtMs(performance.now() - t0)}`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const jsonPath = opts.json ?? path.join(RESULTS_DIR, `bench-${report.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
+  console.log(`raw results: ${path.relative(process.cwd(), jsonPath)}`);
+  if (opts.check && report.targets.some((t) => t.ok === false)) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 2;
+});
