@@ -1,0 +1,196 @@
+import ts from 'typescript';
+import { defineAnalyzer } from '../analysis/analyzer.js';
+import { unwrapFunctionReference } from '../util/ast.js';
+import { syntaxAnalyzer, type Unit } from './syntax.js';
+
+/**
+ * callgraph: where control goes from a function. For each function the reach walk
+ * visits, it resolves through the checker the functions its calls invoke (plain
+ * functions, methods through instances and `this`, static methods, constructors,
+ * imports and re-exports, functions held in variables and object properties), the
+ * functions it passes as arguments (`setTimeout(flush)`, `lock.run(write)`,
+ * `.forEach(x => …)`), and the functions it creates and stores for later. Resolution
+ * is memoised per call and asked only for functions that are reached.
+ */
+export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
+  name: 'callgraph',
+  doc: 'Resolves the calls, function arguments and stored closures of reached functions to the functions they run.',
+  requires: [syntaxAnalyzer],
+  run(pass) {
+    const syntax = pass.resultOf(syntaxAnalyzer);
+    const { checker } = pass;
+    const edgeMemo = new Map<Unit, Edge[]>();
+    const referenceMemo = new Map<ts.Node, Unit[]>();
+
+    const unitsOfDeclaration = (declaration: ts.Node, depth: number): Unit[] => {
+      const direct = syntax.unitOf(declaration);
+      if (direct) return [direct];
+      if (depth > 4) return [];
+      if (
+        (ts.isVariableDeclaration(declaration) ||
+          ts.isPropertyAssignment(declaration) ||
+          ts.isPropertyDeclaration(declaration)) &&
+        declaration.initializer
+      ) {
+        return resolve(declaration.initializer, depth + 1);
+      }
+      if (ts.isShorthandPropertyAssignment(declaration)) {
+        const value = checker.getShorthandAssignmentValueSymbol(declaration);
+        return (value?.declarations ?? []).flatMap((inner) => unitsOfDeclaration(inner, depth + 1));
+      }
+      if (ts.isBindingElement(declaration) || ts.isParameter(declaration)) return [];
+      return [];
+    };
+
+    const unitsOfSymbol = (symbol: ts.Symbol | undefined, depth: number): Unit[] => {
+      if (!symbol) return [];
+      const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      const units: Unit[] = [];
+      for (const declaration of target.declarations ?? []) {
+        for (const unit of unitsOfDeclaration(declaration, depth)) {
+          if (!units.includes(unit)) units.push(unit);
+        }
+      }
+      return units;
+    };
+
+    const resolve = (expression: ts.Expression, depth: number): Unit[] => {
+      const node = unwrapFunctionReference(expression);
+      const literal = syntax.unitOf(node);
+      if (literal) return [literal];
+      if (ts.isIdentifier(node)) return unitsOfSymbol(checker.getSymbolAtLocation(node), depth);
+      if (ts.isPropertyAccessExpression(node)) return unitsOfSymbol(checker.getSymbolAtLocation(node.name), depth);
+      if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
+        return unitsOfSymbol(checker.getSymbolAtLocation(node.argumentExpression), depth);
+      }
+      return [];
+    };
+
+    const functionsOf = (expression: ts.Expression): Unit[] => {
+      let units = referenceMemo.get(expression);
+      if (!units) {
+        units = resolve(expression, 0);
+        referenceMemo.set(expression, units);
+      }
+      return units;
+    };
+
+    const calleesOf = (call: ts.CallExpression | ts.NewExpression): Unit[] => {
+      let units = referenceMemo.get(call);
+      if (units) return units;
+      if (ts.isNewExpression(call)) {
+        units = constructorsOf(call);
+      } else if (call.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        units = superConstructorsOf(call);
+      } else {
+        units = resolve(call.expression, 0);
+        if (units.length === 0 && !ts.isIdentifier(unwrapFunctionReference(call.expression))) {
+          const declaration = checker.getResolvedSignature(call)?.declaration;
+          const unit = declaration && syntax.unitOf(declaration);
+          if (unit) units = [unit];
+        }
+      }
+      referenceMemo.set(call, units);
+      return units;
+    };
+
+    const constructorsOf = (call: ts.NewExpression): Unit[] => {
+      const symbol = checker.getSymbolAtLocation(call.expression);
+      const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      const classDeclaration = target?.declarations?.find(ts.isClassLike);
+      return classDeclaration ? constructorUnits(classDeclaration) : [];
+    };
+
+    const constructorUnits = (classDeclaration: ts.ClassLikeDeclaration): Unit[] => {
+      const ctor = classDeclaration.members.find(
+        (member): member is ts.ConstructorDeclaration => ts.isConstructorDeclaration(member) && member.body !== undefined,
+      );
+      const unit = ctor && syntax.unitOf(ctor);
+      if (unit) return [unit];
+      const base = classDeclaration.heritageClauses
+        ?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)
+        ?.types[0]?.expression;
+      if (!base) return [];
+      const baseSymbol = checker.getSymbolAtLocation(base);
+      const baseTarget = baseSymbol && baseSymbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(baseSymbol) : baseSymbol;
+      const baseClass = baseTarget?.declarations?.find(ts.isClassLike);
+      return baseClass && baseClass !== classDeclaration ? constructorUnits(baseClass) : [];
+    };
+
+    const superConstructorsOf = (call: ts.CallExpression): Unit[] => {
+      const classDeclaration = ts.findAncestor(call, ts.isClassLike);
+      const base = classDeclaration?.heritageClauses
+        ?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)
+        ?.types[0]?.expression;
+      if (!base) return [];
+      const symbol = checker.getSymbolAtLocation(base);
+      const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      const baseClass = target?.declarations?.find(ts.isClassLike);
+      return baseClass ? constructorUnits(baseClass) : [];
+    };
+
+    const edgesOf = (unit: Unit): Edge[] => {
+      let edges = edgeMemo.get(unit);
+      if (edges) return edges;
+      edges = [];
+      const passedAsArgument = new Set<Unit>();
+      for (const call of unit.calls) {
+        for (const callee of calleesOf(call)) edges.push({ kind: 'call', from: unit, to: callee, site: call, call });
+        call.arguments?.forEach((argument, argumentIndex) => {
+          for (const target of functionsOf(argument)) {
+            passedAsArgument.add(target);
+            edges!.push({ kind: 'argument', from: unit, to: target, site: argument, call, argumentIndex });
+          }
+        });
+      }
+      for (const nested of unit.nested) {
+        if (passedAsArgument.has(nested) || !isStoredForLater(nested.node as ts.Node)) continue;
+        edges.push({ kind: 'stored', from: unit, to: nested, site: nested.node });
+      }
+      edgeMemo.set(unit, edges);
+      return edges;
+    };
+
+    return { edgesOf, calleesOf, functionsOf };
+  },
+});
+
+export type EdgeKind = 'call' | 'argument' | 'stored';
+
+/** One way control goes from `from` into `to`. */
+export interface Edge {
+  readonly kind: EdgeKind;
+  readonly from: Unit;
+  readonly to: Unit;
+  /** The call, the argument, or the stored function: where the chain passes. */
+  readonly site: ts.Node;
+  readonly call?: ts.CallExpression | ts.NewExpression;
+  readonly argumentIndex?: number;
+}
+
+export interface CallGraph {
+  edgesOf(unit: Unit): readonly Edge[];
+  calleesOf(call: ts.CallExpression | ts.NewExpression): readonly Unit[];
+  /** The functions an expression refers to: a literal, a name, a method, `f.bind(…)`. */
+  functionsOf(expression: ts.Expression): readonly Unit[];
+}
+
+/**
+ * A function created inside another that is neither called by name (a declaration or
+ * a variable's initializer, reached through calls), nor passed as an argument, nor
+ * returned, is stored somewhere (an object, a property, a map) to be called later.
+ */
+function isStoredForLater(node: ts.Node): boolean {
+  if (ts.isFunctionDeclaration(node) || ts.isClassLike(node.parent)) return false;
+  let current = node;
+  while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isSatisfiesExpression(current.parent)) {
+    current = current.parent;
+  }
+  const parent = current.parent;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === current) return false;
+  if (ts.isReturnStatement(parent)) return false;
+  if (ts.isArrowFunction(parent) && parent.body === current) return false;
+  if (ts.isCallExpression(parent) && parent.expression === current) return false;
+  if (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent) && ts.isReturnStatement(node.parent.parent)) return false;
+  return true;
+}

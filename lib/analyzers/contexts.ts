@@ -1,0 +1,178 @@
+import ts from 'typescript';
+import { defineAnalyzer } from '../analysis/analyzer.js';
+import { matchesDottedName, unwrapFunctionReference } from '../util/ast.js';
+import { isFromPackage, isLibraryDeclaration, typeLineage } from '../util/types.js';
+import { callgraphAnalyzer } from './callgraph.js';
+import { skipParens, syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit } from './syntax.js';
+
+/**
+ * contexts: the functions that run in response to messages or on shared memory. A
+ * function registered for `message`/`messageerror` (`onmessage = f`,
+ * `addEventListener('message', f)`, Node's `on`/`once`/`addListener`/`prepend…`) is a
+ * context when the checker says the receiver is a message endpoint: a web or Node
+ * `Worker`, a worker or service-worker global scope, a `MessagePort`, a
+ * `BroadcastChannel`, a `Window`, a service-worker container, `process` or a child
+ * process or cluster worker. WebSocket, EventSource and RTCDataChannel messages are
+ * not. Functions exposed over RPC (comlink's and threads.js' `expose`, workerpool's
+ * `worker({…})`), functions that call `Atomics.wait`/`Atomics.waitAsync`, and the
+ * `contexts` option's handlers and exposures are contexts too. Files that
+ * `ignorePaths` leaves out contribute none.
+ */
+export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
+  name: 'contexts',
+  doc: 'Finds message handlers, RPC-exposed functions and Atomics.wait users: the entry points of the reach walk.',
+  requires: [syntaxAnalyzer, callgraphAnalyzer],
+  run(pass) {
+    const { program, checker, config } = pass;
+    const syntax = pass.resultOf(syntaxAnalyzer);
+    const callgraph = pass.resultOf(callgraphAnalyzer);
+    const contexts: Context[] = [];
+    const seen = new Set<string>();
+
+    const add = (unit: Unit, kind: ContextKind, registration: ts.Node, description: string): void => {
+      const key = `${unit.file.fileName}:${unit.node.pos}:${registration.pos}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      contexts.push({ unit, kind, registration, description });
+    };
+
+    const isEndpoint = (candidate: RegistrationCandidate): boolean => {
+      const memberName =
+        candidate.kind === 'property'
+          ? ts.isBinaryExpression(candidate.node) && skipParens(candidate.node.left)
+          : ts.isCallExpression(candidate.node) && skipParens(candidate.node.expression);
+      if (!memberName) return false;
+      const nameNode = ts.isPropertyAccessExpression(memberName) ? memberName.name : memberName;
+      const symbol = checker.getSymbolAtLocation(nameNode);
+      for (const declaration of symbol?.declarations ?? []) {
+        if (!isLibraryDeclaration(program, declaration)) continue;
+        const owner = declaration.parent;
+        if (ts.isSourceFile(owner) || ts.isVariableDeclarationList(owner) || ts.isModuleBlock(owner)) {
+          // A global `onmessage`/`addEventListener`: the worker's (or window's) own scope.
+          if (!candidate.receiver) return true;
+        }
+        if ((ts.isInterfaceDeclaration(owner) || ts.isClassDeclaration(owner)) && owner.name && ENDPOINTS.has(owner.name.text)) {
+          return true;
+        }
+      }
+      if (!candidate.receiver) return false;
+      const receiverType = checker.getTypeAtLocation(candidate.receiver);
+      return typeLineage(checker, receiverType).some(
+        (typeSymbol) =>
+          ENDPOINTS.has(typeSymbol.name) &&
+          (typeSymbol.declarations ?? []).some((declaration) => isLibraryDeclaration(program, declaration)),
+      );
+    };
+
+    const addHandlers = (handler: ts.Expression | undefined, kind: ContextKind, registration: ts.Node, description: string): void => {
+      if (!handler) return;
+      for (const unit of callgraph.functionsOf(handler)) add(unit, kind, registration, description);
+    };
+
+    /** Every function an exposed value makes callable: a function, or the methods of an object or instance. */
+    const addExposed = (value: ts.Expression | undefined, registration: ts.Node, description: string): void => {
+      if (!value) return;
+      const node = unwrapFunctionReference(value);
+      const direct = callgraph.functionsOf(node);
+      if (direct.length > 0) {
+        for (const unit of direct) add(unit, 'rpc', registration, description);
+        return;
+      }
+      const type = checker.getTypeAtLocation(node);
+      for (const property of checker.getPropertiesOfType(type)) {
+        for (const declaration of property.declarations ?? []) {
+          const units = ts.isShorthandPropertyAssignment(declaration)
+            ? callgraph.functionsOf(declaration.name)
+            : ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)
+              ? declaration.initializer
+                ? callgraph.functionsOf(declaration.initializer)
+                : []
+              : [syntax.unitOf(declaration)].filter((unit): unit is Unit => unit !== undefined);
+          for (const unit of units) add(unit, 'rpc', registration, description);
+        }
+      }
+    };
+
+    const calleeDeclaredIn = (call: ts.CallExpression, packages: readonly string[]): boolean => {
+      const callee = skipParens(call.expression);
+      const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+      const symbol = checker.getSymbolAtLocation(nameNode);
+      const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      return (target?.declarations ?? []).some((declaration) => isFromPackage(declaration, packages));
+    };
+
+    const scanFile = (facts: FileFacts, text: string): void => {
+      for (const candidate of facts.registrations) {
+        if (isEndpoint(candidate)) {
+          addHandlers(candidate.handler, 'message', candidate.node, `'${candidate.event}' handler`);
+        }
+      }
+      if (text.includes('Atomics')) {
+        for (const unit of facts.units.values()) {
+          const wait = unit.atomicsWaits[0];
+          if (wait) add(unit, 'atomics', wait, 'Atomics.wait loop');
+        }
+      }
+      for (const call of facts.callsByName.get('expose') ?? []) {
+        if (calleeDeclaredIn(call, ['comlink', 'threads'])) addExposed(call.arguments[0], call, 'exposed method');
+      }
+      for (const call of facts.callsByName.get('worker') ?? []) {
+        if (calleeDeclaredIn(call, ['workerpool'])) addExposed(call.arguments[0], call, 'workerpool method');
+      }
+      for (const spec of config.contexts) {
+        const dotted = 'handler' in spec ? spec.handler : spec.expose;
+        const last = dotted.split('.').pop()!;
+        for (const call of facts.callsByName.get(last) ?? []) {
+          if (!matchesDottedName(call.expression, dotted)) continue;
+          if ('handler' in spec) {
+            for (const argument of call.arguments) addHandlers(argument, 'configured', call, `${dotted} handler`);
+          } else {
+            addExposed(call.arguments[0], call, `${dotted} method`);
+          }
+        }
+      }
+    };
+
+    const configuredNames = config.contexts.map((spec) => ('handler' in spec ? spec.handler : spec.expose).split('.').pop()!);
+    for (const file of program.getSourceFiles()) {
+      if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
+      if (/[\\/]node_modules[\\/]/.test(file.fileName) || config.isIgnoredFile(file.fileName)) continue;
+      const text = file.text;
+      if (!CHEAP_FILTER.test(text) && !configuredNames.some((name) => text.includes(name))) continue;
+      scanFile(syntax.facts(file), text);
+    }
+    return contexts;
+  },
+});
+
+/** A file that mentions none of these cannot register a context (except through configured names). */
+const CHEAP_FILTER = /message|Atomics|expose|worker/;
+
+const ENDPOINTS = new Set([
+  'Worker',
+  'AbstractWorker',
+  'MessageEventTarget',
+  'DedicatedWorkerGlobalScope',
+  'WorkerGlobalScope',
+  'SharedWorkerGlobalScope',
+  'ServiceWorkerGlobalScope',
+  'ServiceWorkerContainer',
+  'ServiceWorker',
+  'MessagePort',
+  'BroadcastChannel',
+  'Window',
+  'WindowEventHandlers',
+  'Process',
+  'ChildProcess',
+]);
+
+export type ContextKind = 'message' | 'rpc' | 'atomics' | 'configured';
+
+/** A function that runs in response to a message, over RPC, or on shared memory. */
+export interface Context {
+  readonly unit: Unit;
+  readonly kind: ContextKind;
+  /** Where it is registered: the `onmessage =`, the `on('message', …)`, the `expose(…)`, the `Atomics.wait`. */
+  readonly registration: ts.Node;
+  readonly description: string;
+}

@@ -1,0 +1,116 @@
+import ts from 'typescript';
+import { defineAnalyzer } from '../analysis/analyzer.js';
+import { calleeName, contains } from '../util/ast.js';
+import { skipParens, type Unit } from './syntax.js';
+
+/**
+ * interleaving: where a function gives the event loop back. Inside one function, code
+ * after an `await`, a `yield` or a `for await` (also on one branch only, or in a later
+ * iteration of a loop that awaits) runs after other handlers may have run. A function
+ * passed to a timer (`setTimeout`, `setInterval`, `setImmediate`, `queueMicrotask`,
+ * `requestAnimationFrame`, `process.nextTick`), to a promise's `then`/`catch`/`finally`,
+ * or registered as a listener runs later, outside the caller's synchronous part and
+ * outside any lock region around the call — unless the promise chain is awaited or
+ * returned from there, which keeps a lock held by the caller.
+ */
+export const interleavingAnalyzer = defineAnalyzer<Interleaving>({
+  name: 'interleaving',
+  doc: 'Finds the points where a function gives control back (await, yield) and the callbacks that run later (timers, promise callbacks, listeners).',
+  requires: [],
+  run(pass) {
+    const { checker } = pass;
+    const deferralMemo = new Map<ts.CallExpression | ts.NewExpression, Deferral | null>();
+
+    const pointBefore = (unit: Unit, node: ts.Node): ts.Node | undefined => {
+      let point: ts.Node | undefined;
+      for (const suspension of unit.suspensions) {
+        if (precedes(suspension, node)) point = suspension;
+      }
+      if (point) return point;
+      for (const loop of unit.suspendingLoops) {
+        if (contains(loop.statement, node)) {
+          return unit.suspensions.find((suspension) => contains(loop, suspension));
+        }
+      }
+      return undefined;
+    };
+
+    const computeDeferral = (call: ts.CallExpression | ts.NewExpression): Deferral | null => {
+      if (!ts.isCallExpression(call)) return null;
+      const name = calleeName(call.expression);
+      if (name === undefined) return null;
+      const callee = skipParens(call.expression);
+      if (TIMERS.has(name) || (name === 'nextTick' && ts.isPropertyAccessExpression(callee))) {
+        return { kind: 'timer', keepsLock: false, label: name };
+      }
+      if (PROMISE_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
+        const receiverType = checker.getTypeAtLocation(callee.expression);
+        if (checker.getPropertyOfType(checker.getApparentType(receiverType), 'then')) {
+          return { kind: 'promise', keepsLock: isAwaitedOrReturned(call), label: `.${name}` };
+        }
+        return null;
+      }
+      if (LISTENER_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
+        return { kind: 'listener', keepsLock: false, label: name };
+      }
+      return null;
+    };
+
+    const deferral = (call: ts.CallExpression | ts.NewExpression, argumentIndex: number): Deferral | undefined => {
+      let found = deferralMemo.get(call);
+      if (found === undefined) {
+        found = computeDeferral(call);
+        deferralMemo.set(call, found);
+      }
+      if (!found) return undefined;
+      if (found.kind === 'listener' && argumentIndex === 0) return undefined;
+      return found;
+    };
+
+    return { pointBefore, deferral };
+  },
+});
+
+const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'requestAnimationFrame', 'requestIdleCallback']);
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+const LISTENER_METHODS = new Set(['addEventListener', 'on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+
+/**
+ * Whether suspension point `point` has happened by the time `node` runs: it ends
+ * before `node` starts, or it sits inside `node`'s own operands (`m.set(k, await v)`).
+ */
+function precedes(point: ts.Node, node: ts.Node): boolean {
+  if (point.end <= node.getStart()) return true;
+  return point.pos >= node.pos && point.end <= node.end && point !== node && !contains(point, node);
+}
+
+/** Whether a promise chain's value is awaited or returned, so that a lock held around it waits for it. */
+function isAwaitedOrReturned(call: ts.CallExpression): boolean {
+  let node: ts.Node = call;
+  for (;;) {
+    const parent = node.parent;
+    if (ts.isPropertyAccessExpression(parent) && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
+      node = parent.parent;
+    } else if (ts.isParenthesizedExpression(parent)) {
+      node = parent;
+    } else {
+      break;
+    }
+  }
+  const parent = node.parent;
+  return ts.isAwaitExpression(parent) || ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === node);
+}
+
+export interface Deferral {
+  readonly kind: 'timer' | 'promise' | 'listener';
+  /** A promise chain awaited or returned inside a lock's callback keeps the lock held. */
+  readonly keepsLock: boolean;
+  readonly label: string;
+}
+
+export interface Interleaving {
+  /** The last point before `node` at which `unit` gave control back, if any. */
+  pointBefore(unit: Unit, node: ts.Node): ts.Node | undefined;
+  /** How the function passed as argument `argumentIndex` of `call` runs later, if it does. */
+  deferral(call: ts.CallExpression | ts.NewExpression, argumentIndex: number): Deferral | undefined;
+}

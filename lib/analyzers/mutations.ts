@@ -1,0 +1,89 @@
+import ts from 'typescript';
+import { defineAnalyzer } from '../analysis/analyzer.js';
+import { mapKindOf, isDefaultLibDeclaration, type MapKind } from '../util/types.js';
+import { skipParens, type Unit, type WriteSite } from './syntax.js';
+
+/**
+ * mutations: the writes and deletes of a function that hit a map. A candidate from the
+ * syntax facts is kept when the checker types its receiver as a map: `set`, `delete`
+ * and `clear` on a `Map`/`WeakMap` (or a subclass, also through `this`/`super` inside
+ * one); on a type with a string index signature, `r[k] = v`, `r.k = v` for a key the
+ * type does not declare, compound assignments, `++`/`--`, `delete`, destructuring
+ * targets, and `Object.assign`, `Object.defineProperty`, `Reflect.set`,
+ * `Reflect.deleteProperty` on it. Reads never count, and nothing typed `any` does.
+ */
+export const mutationsAnalyzer = defineAnalyzer<Mutations>({
+  name: 'mutations',
+  doc: 'Keeps the candidate writes of a function whose receiver the checker types as a Map, WeakMap or Record.',
+  requires: [],
+  run(pass) {
+    const { checker, program } = pass;
+    const memo = new Map<Unit, readonly MapWrite[]>();
+
+    const kindOfWrite = (write: WriteSite): MapKind | undefined => {
+      const receiverType = checker.getTypeAtLocation(write.receiver);
+      const kind = mapKindOf(program, checker, receiverType);
+      if (!kind) return undefined;
+      switch (write.kind) {
+        case 'method':
+          return kind === 'Record' ? undefined : kind;
+        case 'builtin':
+          return kind === 'Record' && isGlobalBuiltin(write) ? kind : undefined;
+        default: {
+          if (kind !== 'Record') return undefined;
+          const key = write.propertyName ?? literalKey(write);
+          if (key !== undefined && declaresProperty(receiverType, key)) return undefined;
+          return kind;
+        }
+      }
+    };
+
+    const declaresProperty = (type: ts.Type, name: string): boolean => {
+      const members = type.isUnion() ? type.types : [type];
+      return members.some((member) => checker.getPropertyOfType(checker.getApparentType(member), name) !== undefined);
+    };
+
+    const isGlobalBuiltin = (write: WriteSite): boolean => {
+      const call = write.node as ts.CallExpression;
+      const callee = skipParens(call.expression) as ts.PropertyAccessExpression;
+      const symbol = checker.getSymbolAtLocation(callee.expression);
+      return (symbol?.declarations ?? []).some((declaration) => isDefaultLibDeclaration(program, declaration));
+    };
+
+    const writesOf = (unit: Unit): readonly MapWrite[] => {
+      let writes = memo.get(unit);
+      if (!writes) {
+        writes = [];
+        for (const site of unit.writes) {
+          const kind = kindOfWrite(site);
+          if (kind) (writes as MapWrite[]).push({ site, mapKind: kind });
+        }
+        memo.set(unit, writes);
+      }
+      return writes;
+    };
+
+    return { writesOf };
+  },
+});
+
+/** `r['k']`: the literal key of an element-access write. */
+function literalKey(write: WriteSite): string | undefined {
+  let target: ts.Node = write.node;
+  if (ts.isBinaryExpression(target)) target = skipParens(target.left);
+  else if (ts.isPrefixUnaryExpression(target) || ts.isPostfixUnaryExpression(target)) target = skipParens(target.operand);
+  else if (ts.isDeleteExpression(target)) target = skipParens(target.expression);
+  if (ts.isElementAccessExpression(target) && ts.isStringLiteralLike(target.argumentExpression)) {
+    return target.argumentExpression.text;
+  }
+  return undefined;
+}
+
+export interface MapWrite {
+  readonly site: WriteSite;
+  readonly mapKind: MapKind;
+}
+
+export interface Mutations {
+  writesOf(unit: Unit): readonly MapWrite[];
+}

@@ -1,0 +1,233 @@
+import ts from 'typescript';
+import { defineAnalyzer } from '../analysis/analyzer.js';
+import type { MapKind } from '../util/types.js';
+import { callgraphAnalyzer, type Edge } from './callgraph.js';
+import { contextsAnalyzer, type Context } from './contexts.js';
+import { guardsAnalyzer } from './guards.js';
+import { interleavingAnalyzer } from './interleaving.js';
+import { mutationsAnalyzer, type MapWrite } from './mutations.js';
+import { ownershipAnalyzer, THIS_PARAMETER, type Ownership, type OwnershipScope } from './ownership.js';
+import type { Unit } from './syntax.js';
+
+/**
+ * reach: the unguarded writes to shared maps that contexts reach. From each context it
+ * walks the call graph breadth-first with a state per function — whether a lock is
+ * held, and (for `interleaving: "await"`) whether control has been given back on the
+ * way — keeping at most four states per function and the predecessor of each, so that
+ * the walk is linear in the reached graph, cycles cost nothing, and the first path
+ * found to a state is a shortest one. A write is reported when some path reaches it
+ * with no lock held (and, in "await" mode, after control was given back), on a
+ * container the ownership analysis finds shared for that path. Writes reached from
+ * several contexts are reported once, with the shortest chain and the number of
+ * contexts; a container also written under a lock elsewhere is flagged as such.
+ */
+export const reachAnalyzer = defineAnalyzer<ReachResult>({
+  name: 'reach',
+  doc: 'Walks from every context through the call graph with lock and suspension state and reports unguarded writes to shared maps.',
+  requires: [contextsAnalyzer, callgraphAnalyzer, guardsAnalyzer, interleavingAnalyzer, mutationsAnalyzer, ownershipAnalyzer],
+  run(pass) {
+    const { config, checker } = pass;
+    const contexts = pass.resultOf(contextsAnalyzer);
+    const callgraph = pass.resultOf(callgraphAnalyzer);
+    const guards = pass.resultOf(guardsAnalyzer);
+    const interleaving = pass.resultOf(interleavingAnalyzer);
+    const mutations = pass.resultOf(mutationsAnalyzer);
+    const ownership = pass.resultOf(ownershipAnalyzer);
+    const awaitMode = config.interleaving === 'await';
+
+    const best = new Map<ts.Node, { finding: Finding; contexts: Set<Context> }>();
+    const lockedContainers = new Map<ts.Symbol, ts.Node>();
+
+    const walk = (context: Context): void => {
+      const visits = new Map<Unit, Visit[]>();
+      const incoming = new Map<Unit, { edge: Edge; from: Visit }[]>();
+      const root: Visit = { unit: context.unit, guarded: false, point: undefined, previous: undefined, depth: 0 };
+      visits.set(context.unit, [root]);
+      const queue: Visit[] = [root];
+      for (let head = 0; head < queue.length; head++) {
+        const visit = queue[head]!;
+        for (const edge of callgraph.edgesOf(visit.unit)) {
+          if (config.isIgnoredFile(edge.to.file.fileName)) continue;
+          let list = incoming.get(edge.to);
+          if (!list) incoming.set(edge.to, (list = []));
+          list.push({ edge, from: visit });
+          const next = follow(visit, edge);
+          const known = visits.get(edge.to) ?? [];
+          if (known.some((other) => other.guarded === next.guarded && !other.point === !next.point)) continue;
+          known.push(next);
+          visits.set(edge.to, known);
+          queue.push(next);
+        }
+      }
+
+      const scope: OwnershipScope = { context: context.unit, isReached: (unit) => visits.has(unit) };
+      const parameterMemo = new Map<string, boolean>();
+      const isShared = (result: Ownership): boolean => {
+        if (result.kind !== 'parameter') return result.kind === 'shared';
+        return isParameterShared(result.owner, result.index);
+      };
+      const isParameterShared = (owner: Unit, index: number): boolean => {
+        if (owner === context.unit) return index === THIS_PARAMETER;
+        if (!visits.has(owner)) return true;
+        const key = `${owner.file.fileName}:${owner.node.pos}:${index}`;
+        const known = parameterMemo.get(key);
+        if (known !== undefined) return known;
+        parameterMemo.set(key, false);
+        let shared = false;
+        for (const { edge } of incoming.get(owner) ?? []) {
+          const argument = argumentFor(edge, index);
+          if (argument === 'shared') shared = true;
+          else if (argument) shared = isShared(ownership.ownershipOf(argument, scope));
+          if (shared) break;
+        }
+        parameterMemo.set(key, shared);
+        return shared;
+      };
+
+      for (const [unit, unitVisits] of visits) {
+        if (config.isIgnoredFile(unit.file.fileName)) continue;
+        for (const write of mutations.writesOf(unit)) {
+          for (const visit of unitVisits) {
+            const bracket = guards.bracketAt(unit, write.site.node);
+            if (visit.guarded || bracket) {
+              const symbol = containerSymbol(write);
+              if (symbol && !lockedContainers.has(symbol)) lockedContainers.set(symbol, write.site.node);
+              continue;
+            }
+            const point = visit.point ?? (awaitMode ? interleaving.pointBefore(unit, write.site.node) : undefined);
+            if (awaitMode && !point) continue;
+            if (!isShared(ownership.ownershipOf(write.site.receiver, scope))) continue;
+            record(context, visit, write, point);
+            break;
+          }
+        }
+      }
+    };
+
+    /** The state in which `edge` enters its target from `visit`. */
+    const follow = (visit: Visit, edge: Edge): Visit => {
+      const heldAtSite = visit.guarded || guards.bracketAt(visit.unit, edge.site) !== undefined;
+      const pointAtSite = visit.point ?? (awaitMode ? interleaving.pointBefore(visit.unit, edge.site) : undefined);
+      let guarded = heldAtSite;
+      let point = pointAtSite;
+      let sharedLock = visit.sharedLock;
+      if (edge.kind === 'argument' && edge.call && edge.argumentIndex !== undefined) {
+        const lock = guards.callbackLock(edge.call, edge.argumentIndex);
+        const deferral = interleaving.deferral(edge.call, edge.argumentIndex);
+        if (lock?.kind === 'exclusive') {
+          guarded = true;
+        } else if (lock?.kind === 'shared') {
+          sharedLock = lock.label;
+        } else if (deferral) {
+          guarded = deferral.keepsLock && heldAtSite;
+          if (awaitMode) point = pointAtSite ?? edge.call;
+        }
+      } else if (edge.kind === 'stored') {
+        guarded = false;
+        if (awaitMode) point = pointAtSite ?? edge.site;
+      }
+      return { unit: edge.to, guarded, point, previous: visit, via: edge, depth: visit.depth + 1, sharedLock };
+    };
+
+    const argumentFor = (edge: Edge, index: number): ts.Expression | 'shared' | undefined => {
+      if (edge.kind !== 'call' || !edge.call) {
+        // Called back by code we do not see: the function's own parameters carry fresh
+        // values, but a method passed by reference keeps its long-lived instance.
+        return index === THIS_PARAMETER && !ts.isArrowFunction(edge.to.node) && ts.isClassLike(edge.to.node.parent) ? 'shared' : undefined;
+      }
+      if (index === THIS_PARAMETER) {
+        if (ts.isNewExpression(edge.call)) return undefined;
+        const callee = edge.call.expression;
+        return ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? callee.expression : undefined;
+      }
+      return edge.call.arguments?.[index];
+    };
+
+    const containerSymbol = (write: MapWrite): ts.Symbol | undefined => {
+      const receiver = write.site.receiver;
+      const name = ts.isPropertyAccessExpression(receiver) ? receiver.name : receiver;
+      return checker.getSymbolAtLocation(name);
+    };
+
+    const record = (context: Context, visit: Visit, write: MapWrite, point: ts.Node | undefined): void => {
+      const chain: string[] = [];
+      for (let step: Visit | undefined = visit; step; step = step.previous) chain.unshift(step.unit.name);
+      const finding: Finding = {
+        file: write.site.node.getSourceFile(),
+        node: write.site.node,
+        container: describeContainer(write),
+        mapKind: write.mapKind,
+        context,
+        chain,
+        contextCount: 1,
+        suspendedAt: point,
+        sharedLock: visit.sharedLock,
+        lockedElsewhere: undefined,
+        symbol: containerSymbol(write),
+      };
+      const existing = best.get(write.site.node);
+      if (!existing) {
+        best.set(write.site.node, { finding, contexts: new Set([context]) });
+        return;
+      }
+      existing.contexts.add(context);
+      if (finding.chain.length < existing.finding.chain.length) existing.finding = finding;
+    };
+
+    for (const context of contexts) walk(context);
+
+    const byFile = new Map<string, Finding[]>();
+    for (const { finding, contexts: reaching } of best.values()) {
+      const lockedAt = finding.symbol && lockedContainers.get(finding.symbol);
+      const complete: Finding = { ...finding, contextCount: reaching.size, lockedElsewhere: lockedAt };
+      let list = byFile.get(complete.file.fileName);
+      if (!list) byFile.set(complete.file.fileName, (list = []));
+      list.push(complete);
+    }
+    for (const list of byFile.values()) list.sort((a, b) => a.node.getStart() - b.node.getStart());
+    return { findingsFor: (fileName) => byFile.get(fileName) ?? [], contexts };
+  },
+});
+
+/** One function reached in one state, with how it was reached. */
+interface Visit {
+  readonly unit: Unit;
+  readonly guarded: boolean;
+  /** Where control was given back on the way here ("await" mode only). */
+  readonly point: ts.Node | undefined;
+  readonly previous: Visit | undefined;
+  readonly via?: Edge;
+  readonly depth: number;
+  /** A shared lock (Web Locks `mode: 'shared'`) held on the way: named in the report. */
+  readonly sharedLock?: string;
+}
+
+/** An unguarded write to a shared map, as the rule reports it. */
+export interface Finding {
+  readonly file: ts.SourceFile;
+  readonly node: ts.Node;
+  /** `Map 'sessions'` */
+  readonly container: string;
+  readonly mapKind: MapKind;
+  readonly context: Context;
+  /** Function names from the context to the writing function. */
+  readonly chain: readonly string[];
+  readonly contextCount: number;
+  /** Where control was given back before the write ("await" mode). */
+  readonly suspendedAt: ts.Node | undefined;
+  readonly sharedLock: string | undefined;
+  /** A write to the same container made under a lock, if any. */
+  readonly lockedElsewhere: ts.Node | undefined;
+  readonly symbol: ts.Symbol | undefined;
+}
+
+export interface ReachResult {
+  findingsFor(fileName: string): readonly Finding[];
+  readonly contexts: readonly Context[];
+}
+
+function describeContainer(write: MapWrite): string {
+  const text = write.site.receiver.getText().replace(/\s+/g, ' ');
+  const name = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return `${write.mapKind} '${name}'`;
+}

@@ -1,0 +1,359 @@
+import ts from 'typescript';
+import { defineAnalyzer } from '../analysis/analyzer.js';
+import { calleeName, isFunctionWithBody, type FunctionWithBody } from '../util/ast.js';
+
+/**
+ * syntax: per-file syntactic facts. For every function of a file (and the module body
+ * itself) it records the calls the function makes, the functions created inside it, the
+ * write and delete expressions that could hit a Map or Record, the points where it gives
+ * control back (`await`, `yield`, `for await`), and for the file the candidate context
+ * registrations (`onmessage =`, `…('message', …)`, `Atomics.wait`, `expose(…)`). No type
+ * is asked for: the facts depend only on the file's text, so they are cached by
+ * `ts.SourceFile` and reused by every later program in which the file did not change.
+ */
+export const syntaxAnalyzer = defineAnalyzer<SyntaxFacts>({
+  name: 'syntax',
+  doc: 'Per-file syntactic facts: functions, their calls, nested functions, candidate writes, suspension points and candidate context registrations.',
+  requires: [],
+  run: () => syntaxFacts,
+});
+
+export type UnitNode = FunctionWithBody | ts.SourceFile;
+
+export type WriteKind = 'method' | 'assign' | 'update' | 'delete' | 'destructure' | 'builtin';
+
+/** An expression that writes or deletes through `receiver`, if `receiver` turns out to be a map. */
+export interface WriteSite {
+  readonly node: ts.Expression;
+  readonly receiver: ts.Expression;
+  readonly kind: WriteKind;
+  /** For `r.k = v`: the property name, which must not be a declared key of the type. */
+  readonly propertyName?: string;
+  /** For method writes (`set`, `delete`, `clear`) and builtins (`Object.assign`, …). */
+  readonly operation: string;
+}
+
+/** A function (or a module body) with what it does directly, nested functions excluded. */
+export interface Unit {
+  readonly node: UnitNode;
+  readonly file: ts.SourceFile;
+  readonly parent: Unit | undefined;
+  readonly name: string;
+  readonly calls: (ts.CallExpression | ts.NewExpression)[];
+  readonly nested: Unit[];
+  readonly writes: WriteSite[];
+  /** `await`, `yield` and `for await` nodes of this function, in source order. */
+  readonly suspensions: ts.Node[];
+  /** Loops of this function whose body gives control back (a later iteration runs after it). */
+  readonly suspendingLoops: ts.IterationStatement[];
+  /** `Atomics.wait` / `Atomics.waitAsync` calls: they make this function an Atomics context. */
+  readonly atomicsWaits: ts.CallExpression[];
+}
+
+export type RegistrationKind = 'property' | 'listener' | 'call';
+
+/** A place that may register a message context, before the checker has looked at it. */
+export interface RegistrationCandidate {
+  readonly kind: RegistrationKind;
+  /** `x.onmessage = f` / `onmessage = f` (kind 'property'), or the call. */
+  readonly node: ts.BinaryExpression | ts.CallExpression;
+  /** The receiver (`x`), undefined for a bare global. */
+  readonly receiver: ts.Expression | undefined;
+  readonly event: string;
+  readonly handler: ts.Expression | undefined;
+}
+
+export interface FileFacts {
+  readonly file: ts.SourceFile;
+  readonly moduleUnit: Unit;
+  readonly units: ReadonlyMap<ts.Node, Unit>;
+  readonly registrations: readonly RegistrationCandidate[];
+  /** Every call of the file by the last name of its callee, for name-configured contexts and guards. */
+  readonly callsByName: ReadonlyMap<string, readonly ts.CallExpression[]>;
+}
+
+export interface SyntaxFacts {
+  facts(file: ts.SourceFile): FileFacts;
+  /** The unit of a function node (or module body), or undefined when it has no body. */
+  unitOf(node: ts.Node): Unit | undefined;
+}
+
+const factsByFile = new WeakMap<ts.SourceFile, FileFacts>();
+
+const syntaxFacts: SyntaxFacts = {
+  facts(file) {
+    let facts = factsByFile.get(file);
+    if (!facts) {
+      facts = collectFileFacts(file);
+      factsByFile.set(file, facts);
+    }
+    return facts;
+  },
+  unitOf(node) {
+    if (!ts.isSourceFile(node) && !isFunctionWithBody(node)) return undefined;
+    return syntaxFacts.facts(node.getSourceFile()).units.get(node);
+  },
+};
+
+const MESSAGE_EVENTS = new Set(['message', 'messageerror']);
+const LISTENER_METHODS = new Set([
+  'addEventListener',
+  'on',
+  'once',
+  'addListener',
+  'prependListener',
+  'prependOnceListener',
+]);
+const MAP_WRITE_METHODS = new Set(['set', 'delete', 'clear']);
+const BUILTIN_WRITES: Record<string, Set<string>> = {
+  Object: new Set(['assign', 'defineProperty', 'defineProperties']),
+  Reflect: new Set(['set', 'deleteProperty', 'defineProperty']),
+};
+
+function collectFileFacts(file: ts.SourceFile): FileFacts {
+  const units = new Map<ts.Node, Unit>();
+  const registrations: RegistrationCandidate[] = [];
+  const callsByName = new Map<string, ts.CallExpression[]>();
+
+  const newUnit = (node: UnitNode, parent: Unit | undefined): Unit => {
+    const unit: Unit = {
+      node,
+      file,
+      parent,
+      name: ts.isSourceFile(node) ? '<module>' : functionName(node),
+      calls: [],
+      nested: [],
+      writes: [],
+      suspensions: [],
+      suspendingLoops: [],
+      atomicsWaits: [],
+    };
+    units.set(node, unit);
+    parent?.nested.push(unit);
+    return unit;
+  };
+
+  const moduleUnit = newUnit(file, undefined);
+  const loopStack: ts.IterationStatement[] = [];
+
+  const markSuspension = (unit: Unit, node: ts.Node): void => {
+    unit.suspensions.push(node);
+    for (const loop of loopStack) {
+      if (!unit.suspendingLoops.includes(loop)) unit.suspendingLoops.push(loop);
+    }
+  };
+
+  const visit = (node: ts.Node, unit: Unit): void => {
+    if (isFunctionWithBody(node)) {
+      const inner = newUnit(node, unit);
+      const savedLoops = loopStack.splice(0);
+      ts.forEachChild(node, (child) => visit(child, inner));
+      loopStack.push(...savedLoops);
+      return;
+    }
+    switch (node.kind) {
+      case ts.SyntaxKind.AwaitExpression:
+      case ts.SyntaxKind.YieldExpression:
+        ts.forEachChild(node, (child) => visit(child, unit));
+        markSuspension(unit, node);
+        return;
+      case ts.SyntaxKind.ForOfStatement:
+        if ((node as ts.ForOfStatement).awaitModifier) markSuspension(unit, node);
+        break;
+      case ts.SyntaxKind.CallExpression:
+        recordCall(node as ts.CallExpression, unit);
+        break;
+      case ts.SyntaxKind.NewExpression:
+        unit.calls.push(node as ts.NewExpression);
+        break;
+      case ts.SyntaxKind.BinaryExpression:
+        recordBinary(node as ts.BinaryExpression, unit);
+        break;
+      case ts.SyntaxKind.PrefixUnaryExpression:
+      case ts.SyntaxKind.PostfixUnaryExpression:
+        recordUpdate(node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, unit);
+        break;
+      case ts.SyntaxKind.DeleteExpression:
+        recordDelete(node as ts.DeleteExpression, unit);
+        break;
+    }
+    if (ts.isIterationStatement(node, false)) {
+      loopStack.push(node);
+      ts.forEachChild(node, (child) => visit(child, unit));
+      loopStack.pop();
+      return;
+    }
+    ts.forEachChild(node, (child) => visit(child, unit));
+  };
+
+  const recordCall = (call: ts.CallExpression, unit: Unit): void => {
+    unit.calls.push(call);
+    const name = calleeName(call.expression);
+    if (name === undefined) return;
+    let list = callsByName.get(name);
+    if (!list) callsByName.set(name, (list = []));
+    list.push(call);
+
+    const callee = skipParens(call.expression);
+    const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+    if (receiver && MAP_WRITE_METHODS.has(name)) {
+      unit.writes.push({ node: call, receiver, kind: 'method', operation: name });
+    }
+    if (receiver && ts.isIdentifier(receiver) && BUILTIN_WRITES[receiver.text]?.has(name) && call.arguments[0]) {
+      unit.writes.push({
+        node: call,
+        receiver: call.arguments[0],
+        kind: 'builtin',
+        operation: `${receiver.text}.${name}`,
+      });
+    }
+    if (receiver && ts.isIdentifier(receiver) && receiver.text === 'Atomics' && (name === 'wait' || name === 'waitAsync')) {
+      unit.atomicsWaits.push(call);
+    }
+    if (LISTENER_METHODS.has(name)) {
+      const event = call.arguments[0];
+      if (event && ts.isStringLiteralLike(event) && MESSAGE_EVENTS.has(event.text)) {
+        registrations.push({ kind: 'listener', node: call, receiver, event: event.text, handler: call.arguments[1] });
+      }
+    }
+  };
+
+  const recordBinary = (binary: ts.BinaryExpression, unit: Unit): void => {
+    const operator = binary.operatorToken.kind;
+    if (operator < ts.SyntaxKind.FirstAssignment || operator > ts.SyntaxKind.LastAssignment) return;
+    const target = skipParens(binary.left);
+    if (operator === ts.SyntaxKind.EqualsToken) {
+      const propertyName = assignedPropertyName(target);
+      if (propertyName === 'onmessage' || propertyName === 'onmessageerror') {
+        registrations.push({
+          kind: 'property',
+          node: binary,
+          receiver: ts.isIdentifier(target) ? undefined : (target as ts.PropertyAccessExpression).expression,
+          event: propertyName.slice(2),
+          handler: binary.right,
+        });
+      }
+      if (ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target)) {
+        for (const element of destructuringTargets(target)) {
+          unit.writes.push(memberWrite(element, binary, 'destructure', '='));
+        }
+        return;
+      }
+    }
+    if (isMemberAccess(target)) {
+      unit.writes.push(memberWrite(target, binary, 'assign', ts.tokenToString(operator) ?? '='));
+    }
+  };
+
+  const recordUpdate = (node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, unit: Unit): void => {
+    if (node.operator !== ts.SyntaxKind.PlusPlusToken && node.operator !== ts.SyntaxKind.MinusMinusToken) return;
+    const target = skipParens(node.operand);
+    if (isMemberAccess(target)) {
+      unit.writes.push(memberWrite(target, node, 'update', ts.tokenToString(node.operator) ?? '++'));
+    }
+  };
+
+  const recordDelete = (node: ts.DeleteExpression, unit: Unit): void => {
+    const target = skipParens(node.expression);
+    if (isMemberAccess(target)) unit.writes.push(memberWrite(target, node, 'delete', 'delete'));
+  };
+
+  ts.forEachChild(file, (child) => visit(child, moduleUnit));
+  return { file, moduleUnit, units, registrations, callsByName };
+}
+
+type MemberAccess = ts.PropertyAccessExpression | ts.ElementAccessExpression;
+
+function isMemberAccess(node: ts.Node): node is MemberAccess {
+  return ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node);
+}
+
+function memberWrite(target: ts.Expression, node: ts.Expression, kind: WriteKind, operation: string): WriteSite {
+  const member = target as MemberAccess;
+  return {
+    node: kind === 'destructure' ? target : node,
+    receiver: member.expression,
+    kind,
+    operation,
+    ...(ts.isPropertyAccessExpression(member) ? { propertyName: member.name.text } : {}),
+  };
+}
+
+/** The member-access targets of a destructuring assignment pattern, at any depth. */
+function destructuringTargets(pattern: ts.Expression): MemberAccess[] {
+  const found: MemberAccess[] = [];
+  const visitTarget = (node: ts.Expression | undefined): void => {
+    if (!node) return;
+    const target = skipParens(node);
+    if (isMemberAccess(target)) {
+      found.push(target);
+    } else if (ts.isObjectLiteralExpression(target)) {
+      for (const property of target.properties) {
+        if (ts.isPropertyAssignment(property)) visitTarget(property.initializer);
+        else if (ts.isSpreadAssignment(property)) visitTarget(property.expression);
+      }
+    } else if (ts.isArrayLiteralExpression(target)) {
+      for (const element of target.elements) {
+        visitTarget(ts.isSpreadElement(element) ? element.expression : element);
+      }
+    } else if (ts.isBinaryExpression(target) && target.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      visitTarget(target.left);
+    }
+  };
+  visitTarget(pattern);
+  return found;
+}
+
+function assignedPropertyName(target: ts.Expression): string | undefined {
+  if (ts.isIdentifier(target)) return target.text;
+  if (ts.isPropertyAccessExpression(target)) return target.name.text;
+  return undefined;
+}
+
+export function skipParens(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (
+    ts.isParenthesizedExpression(current) ||
+    ts.isAsExpression(current) ||
+    ts.isNonNullExpression(current) ||
+    ts.isSatisfiesExpression(current) ||
+    ts.isTypeAssertionExpression(current)
+  ) {
+    current = current.expression;
+  }
+  return current;
+}
+
+/** A readable name for a function, for call chains: `record`, `Store.touch`, `onmessage`. */
+function functionName(node: FunctionWithBody): string {
+  const ownName = node.name && !ts.isComputedPropertyName(node.name) ? node.name.getText() : undefined;
+  if (ts.isConstructorDeclaration(node)) return `${className(node.parent)}.constructor`;
+  if (ownName) {
+    if (ts.isClassLike(node.parent)) return `${className(node.parent)}.${ownName}`;
+    return ownName;
+  }
+  const parent = node.parent;
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (ts.isPropertyAssignment(parent) && !ts.isComputedPropertyName(parent.name)) return parent.name.getText();
+  if (ts.isPropertyDeclaration(parent) && !ts.isComputedPropertyName(parent.name)) {
+    return `${className(parent.parent)}.${parent.name.getText()}`;
+  }
+  if (ts.isBinaryExpression(parent) && parent.right === node) {
+    const target = assignedPropertyName(skipParens(parent.left));
+    if (target) return target;
+  }
+  if (ts.isCallExpression(parent)) {
+    const callee = calleeName(parent.expression);
+    const event = parent.arguments[0];
+    if (callee && event && ts.isStringLiteralLike(event) && parent.arguments[1] === node) {
+      return `${callee}('${event.text}') handler`;
+    }
+    if (callee) return `${callee} callback`;
+  }
+  const { line } = node.getSourceFile().getLineAndCharacterOfPosition(node.getStart());
+  return `<anonymous:${line + 1}>`;
+}
+
+function className(node: ts.Node): string {
+  return ts.isClassLike(node) && node.name ? node.name.text : '<class>';
+}

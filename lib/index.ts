@@ -1,0 +1,17 @@
+import type ts from 'typescript';
+import { runAnalyzer } from './analysis/driver.js';
+import type { AnalysisConfig } from './analysis/config.js';
+import { reachAnalyzer, type Finding } from './analyzers/reach.js';
+
+export { createConfig, ConfigError, type AnalysisConfig, type AnalysisOptions, type GuardSpec, type ContextSpec, type Interleaving } from './analysis/config.js';
+export { applyDirectives, parseDirectives, type Comment, type Directive } from './analyzers/directives.js';
+export { describeFinding, type FindingMessageData } from './report.js';
+export type { Finding } from './analyzers/reach.js';
+export type { Analyzer, Pass } from './analysis/analyzer.js';
+export { runAnalyzer } from './analysis/driver.js';
+
+/** The unguarded shared-map writes in one file, from the whole-program analysis (computed once per program and configuration). */
+export function findingsForFile(program: ts.Program, config: AnalysisConfig, fileName: string): readonly Finding[] {
+  if (config.isIgnoredFile(fileName)) return [];
+  return runAnalyzer(program, config, reachAnalyzer).findingsFor(fileName);
+}

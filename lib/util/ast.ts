@@ -1,0 +1,113 @@
+import ts from 'typescript';
+
+export type FunctionWithBody =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration;
+
+export function isFunctionWithBody(node: ts.Node): node is FunctionWithBody {
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.Constructor:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+      return (node as ts.FunctionLikeDeclarationBase).body !== undefined;
+    default:
+      return false;
+  }
+}
+
+/** The last name of a callee: `withLock` for `withLock(…)`, `a.b.withLock(…)` and `a?.withLock(…)`. */
+export function calleeName(callee: ts.Expression): string | undefined {
+  const chain = memberChain(callee);
+  return chain?.[chain.length - 1];
+}
+
+/**
+ * The names of a callee's member chain, `['navigator', 'locks', 'request']` for
+ * `navigator.locks.request`, with `this` for `this`, and calls in the chain kept by
+ * name (`getLocks().request` → `['getLocks', 'request']`). Undefined when the chain
+ * contains something without a name (an element access with a non-literal key).
+ */
+export function memberChain(expression: ts.Expression): string[] | undefined {
+  const names: string[] = [];
+  let current: ts.Expression = expression;
+  for (;;) {
+    while (ts.isParenthesizedExpression(current) || ts.isNonNullExpression(current)) current = current.expression;
+    if (ts.isIdentifier(current) || ts.isPrivateIdentifier(current)) {
+      names.unshift(current.text);
+      return names;
+    }
+    if (current.kind === ts.SyntaxKind.ThisKeyword) {
+      names.unshift('this');
+      return names;
+    }
+    if (ts.isPropertyAccessExpression(current)) {
+      names.unshift(current.name.text);
+      current = current.expression;
+    } else if (ts.isElementAccessExpression(current) && ts.isStringLiteralLike(current.argumentExpression)) {
+      names.unshift(current.argumentExpression.text);
+      current = current.expression;
+    } else if (ts.isCallExpression(current)) {
+      current = current.expression;
+    } else {
+      return names.length > 0 ? names : undefined;
+    }
+  }
+}
+
+/** Whether a configured dotted name (`locks.run`) matches the end of a callee's member chain. */
+export function matchesDottedName(callee: ts.Expression, dottedName: string): boolean {
+  const chain = memberChain(callee);
+  if (!chain) return false;
+  const wanted = dottedName.split('.');
+  if (wanted.length > chain.length) return false;
+  const tail = chain.slice(chain.length - wanted.length);
+  return tail.every((name, index) => name === wanted[index]);
+}
+
+/** `file.ts:12`, relative to a base directory when the file lies inside it. */
+export function positionLabel(node: ts.Node, baseDir: string | undefined): string {
+  const file = node.getSourceFile();
+  const { line } = file.getLineAndCharacterOfPosition(node.getStart());
+  let name = file.fileName;
+  if (baseDir && name.startsWith(baseDir.endsWith('/') ? baseDir : `${baseDir}/`)) {
+    name = name.slice(baseDir.length + (baseDir.endsWith('/') ? 0 : 1));
+  }
+  return `${name}:${line + 1}`;
+}
+
+/** Whether `inner` lies inside `outer` (or is it). */
+export function contains(outer: ts.Node, inner: ts.Node): boolean {
+  return inner.pos >= outer.pos && inner.end <= outer.end;
+}
+
+/** Unwraps `f.bind(…)`, parentheses and type assertions around a function reference. */
+export function unwrapFunctionReference(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(current) ||
+      ts.isAsExpression(current) ||
+      ts.isNonNullExpression(current) ||
+      ts.isSatisfiesExpression(current)
+    ) {
+      current = current.expression;
+    } else if (
+      ts.isCallExpression(current) &&
+      ts.isPropertyAccessExpression(current.expression) &&
+      current.expression.name.text === 'bind'
+    ) {
+      current = current.expression.expression;
+    } else {
+      return current;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import ts from 'typescript';
+
+/** Whether a declaration comes from a typings file: TypeScript's default libs or a package's `.d.ts`. */
+export function isLibraryDeclaration(program: ts.Program, declaration: ts.Node): boolean {
+  const file = declaration.getSourceFile();
+  return program.isSourceFileDefaultLibrary(file) || file.isDeclarationFile && /[\\/]node_modules[\\/]/.test(file.fileName);
+}
+
+/** Whether a declaration comes from one of TypeScript's own lib files. */
+export function isDefaultLibDeclaration(program: ts.Program, declaration: ts.Node): boolean {
+  return program.isSourceFileDefaultLibrary(declaration.getSourceFile());
+}
+
+/** Whether a declaration comes from the typings of a package whose path contains `/<name>/`. */
+export function isFromPackage(declaration: ts.Node, packageNames: readonly string[]): boolean {
+  const fileName = declaration.getSourceFile().fileName.replaceAll('\\', '/');
+  return packageNames.some((name) => fileName.includes(`/node_modules/${name}/`) || fileName.includes(`/node_modules/@types/${name}/`));
+}
+
+/**
+ * Every named class or interface a type is or inherits from, through unions,
+ * intersections, type parameters' constraints and base types, each with its declarations.
+ */
+export function typeLineage(checker: ts.TypeChecker, type: ts.Type): ts.Symbol[] {
+  const found: ts.Symbol[] = [];
+  const seen = new Set<ts.Type>();
+  const visit = (current: ts.Type): void => {
+    if (seen.has(current)) return;
+    seen.add(current);
+    if (current.isUnionOrIntersection()) {
+      for (const member of current.types) visit(member);
+      return;
+    }
+    if (current.flags & ts.TypeFlags.TypeParameter) {
+      const constraint = checker.getBaseConstraintOfType(current);
+      if (constraint) visit(constraint);
+      return;
+    }
+    const symbol = current.getSymbol() ?? current.aliasSymbol;
+    if (symbol && !found.includes(symbol)) found.push(symbol);
+    const target = (current as ts.TypeReference).target ?? current;
+    if (target.isClassOrInterface()) {
+      for (const base of checker.getBaseTypes(target)) visit(base);
+    }
+  };
+  visit(type);
+  return found;
+}
+
+export type MapKind = 'Map' | 'WeakMap' | 'Record';
+
+const MAP_CLASSES: Record<string, MapKind> = { Map: 'Map', WeakMap: 'WeakMap', ReadonlyMap: 'Map' };
+
+/**
+ * What kind of map a type is: a `Map`/`WeakMap` (or a subclass or alias of one), a
+ * type with a string index signature (`Record<string, T>`, `{ [k: string]: T }`), or
+ * a union containing one. Arrays, tuples, typed arrays, fixed-shape objects, `Set`,
+ * classes that merely have `set`/`delete` methods, `any` and `unknown` are not maps.
+ */
+export function mapKindOf(program: ts.Program, checker: ts.TypeChecker, type: ts.Type): MapKind | undefined {
+  return mapKindWithin(program, checker, type, new Set());
+}
+
+function mapKindWithin(program: ts.Program, checker: ts.TypeChecker, type: ts.Type, seen: Set<ts.Type>): MapKind | undefined {
+  if (seen.has(type)) return undefined;
+  seen.add(type);
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never | PRIMITIVE)) return undefined;
+  if (type.isUnion() || type.isIntersection()) {
+    for (const member of type.types) {
+      const kind = mapKindWithin(program, checker, member, seen);
+      if (kind) return kind;
+    }
+    return undefined;
+  }
+  if (type.flags & ts.TypeFlags.TypeParameter) {
+    const constraint = checker.getBaseConstraintOfType(type);
+    return constraint ? mapKindWithin(program, checker, constraint, seen) : undefined;
+  }
+  if (checker.isArrayType(type) || checker.isTupleType(type)) return undefined;
+  const mapClass = mapClassOf(program, checker, type);
+  if (mapClass) return mapClass;
+  if (isCollectionClass(program, checker, type)) return undefined;
+  const stringIndex = checker.getIndexInfoOfType(type, ts.IndexKind.String);
+  return stringIndex ? 'Record' : undefined;
+}
+
+function mapClassOf(program: ts.Program, checker: ts.TypeChecker, type: ts.Type): MapKind | undefined {
+  for (const symbol of typeLineage(checker, type)) {
+    const kind = MAP_CLASSES[symbol.name];
+    if (kind && symbol.declarations?.some((declaration) => isDefaultLibDeclaration(program, declaration))) return kind;
+  }
+  return undefined;
+}
+
+/** Lib collections and buffers that may carry index signatures but are not records. */
+function isCollectionClass(program: ts.Program, checker: ts.TypeChecker, type: ts.Type): boolean {
+  const symbol = type.getSymbol();
+  if (!symbol || !(symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface))) return false;
+  return (
+    /^(Set|WeakSet|ReadonlySet|Array|ReadonlyArray|ArrayBuffer|SharedArrayBuffer|DataView|String|Function|\w+Array)$/.test(symbol.name) &&
+    (symbol.declarations ?? []).some((declaration) => isDefaultLibDeclaration(program, declaration))
+  ) || checker.isArrayLikeType(type) && !checker.getIndexInfoOfType(type, ts.IndexKind.String);
+}
+
+const PRIMITIVE =
+  ts.TypeFlags.StringLike |
+  ts.TypeFlags.NumberLike |
+  ts.TypeFlags.BigIntLike |
+  ts.TypeFlags.BooleanLike |
+  ts.TypeFlags.EnumLike |
+  ts.TypeFlags.ESSymbolLike |
+  ts.TypeFlags.VoidLike |
+  ts.TypeFlags.Null;

@@ -1,0 +1,112 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+import { ESLintUtils } from '@typescript-eslint/utils';
+import ts from 'typescript';
+import {
+  applyDirectives,
+  ConfigError,
+  createConfig,
+  describeFinding,
+  findingsForFile,
+  parseDirectives,
+  type AnalysisConfig,
+  type Comment,
+} from '../lib/index.js';
+import { createRule } from './create-rule.js';
+import { optionsSchema, resolveOptions, type ResolvedOptions, type RuleOptions } from './options.js';
+
+export type MessageIds = 'unguardedWrite' | 'unusedIgnore' | 'missingIgnoreReason' | 'analysisFailed';
+
+const configs = new Map<string, AnalysisConfig>();
+
+/** One compiled configuration per distinct options and working directory, so glob matchers and their caches are shared by every file. */
+function configFor(options: ResolvedOptions, cwd: string): AnalysisConfig {
+  const key = JSON.stringify([cwd, options.ignorePaths, options.guards, options.contexts, options.interleaving]);
+  let config = configs.get(key);
+  if (!config) {
+    try {
+      config = createConfig(options, cwd);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new TypeError(`map-race/no-unguarded-map-write: ${error.message}`);
+      throw error;
+    }
+    configs.set(key, config);
+  }
+  return config;
+}
+
+export const noUnguardedMapWrite = createRule<[RuleOptions], MessageIds>({
+  name: 'no-unguarded-map-write',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow unguarded writes to shared Map/Record state reachable from message handlers or Atomics code',
+      recommended: true,
+      requiresTypeChecking: true,
+    },
+    messages: {
+      unguardedWrite:
+        '{{container}} is written without a lock{{interleaving}}, reachable from the {{context}} registered at {{registration}}{{chain}}.{{lockNote}} Hold a lock around it (navigator.locks.request, async-mutex runExclusive, …), or mark it `// map-race-ignore: <why>` if it is safe.',
+      unusedIgnore: 'This map-race-ignore directive covers no report of map-race/no-unguarded-map-write: remove it.',
+      missingIgnoreReason:
+        'This map-race-ignore directive gives no reason, which requireIgnoreReason requires: write `// map-race-ignore: <why it is safe>`. It covers nothing until then.',
+      analysisFailed: 'map-race could not analyse this file ({{error}}). Please report this with the file attached.',
+    },
+    schema: optionsSchema,
+    defaultOptions: [{}],
+  },
+  defaultOptions: [{}],
+  create(context) {
+    const options = resolveOptions(context.options[0], context.settings['map-race']);
+    const config = configFor(options, context.cwd);
+    const services = ESLintUtils.getParserServices(context);
+    const program = services.program;
+
+    return {
+      Program(node: TSESTree.Program) {
+        const sourceFile = services.esTreeNodeToTSNodeMap.get(node) as ts.SourceFile;
+        let findings;
+        try {
+          findings = findingsForFile(program, config, sourceFile.fileName);
+        } catch (error) {
+          context.report({
+            loc: { line: 1, column: 0 },
+            messageId: 'analysisFailed',
+            data: { error: error instanceof Error ? error.message : String(error) },
+          });
+          return;
+        }
+        const comments = context.sourceCode.getAllComments() as Comment[];
+        const directives = comments.some((comment) => comment.value.includes('map-race-ignore'))
+          ? parseDirectives(sourceFile, comments)
+          : [];
+        const lineOf = (finding: (typeof findings)[number]): number =>
+          sourceFile.getLineAndCharacterOfPosition(finding.node.getStart(sourceFile)).line;
+        const outcome = applyDirectives(directives, findings, lineOf, options);
+        for (const finding of outcome.kept) {
+          context.report({
+            loc: locOf(sourceFile, finding.node.getStart(sourceFile), finding.node.end),
+            messageId: 'unguardedWrite',
+            data: describeFinding(finding, context.cwd),
+          });
+        }
+        for (const directive of outcome.missingReason) {
+          context.report({ loc: locOf(sourceFile, ...directive.range), messageId: 'missingIgnoreReason' });
+        }
+        if (options.reportUnusedIgnores) {
+          for (const directive of outcome.unused) {
+            context.report({ loc: locOf(sourceFile, ...directive.range), messageId: 'unusedIgnore' });
+          }
+        }
+      },
+    };
+  },
+});
+
+function locOf(file: ts.SourceFile, start: number, end: number): TSESTree.SourceLocation {
+  const from = file.getLineAndCharacterOfPosition(start);
+  const to = file.getLineAndCharacterOfPosition(end);
+  return {
+    start: { line: from.line + 1, column: from.character },
+    end: { line: to.line + 1, column: to.character },
+  };
+}

@@ -1,0 +1,134 @@
+import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
+import type { AnalysisOptions, ContextSpec, GuardSpec, Interleaving } from '../lib/index.js';
+
+/** Everything the rule's one options object may hold. All keys are optional. */
+export interface RuleOptions {
+  ignorePaths?: string[];
+  guards?: GuardSpec[];
+  contexts?: ContextSpec[];
+  interleaving?: Interleaving;
+  reportUnusedIgnores?: boolean;
+  requireIgnoreReason?: boolean;
+}
+
+export type ResolvedOptions = AnalysisOptions & { reportUnusedIgnores: boolean; requireIgnoreReason: boolean };
+
+/** Documented defaults. They are applied here, not through `meta.defaultOptions`, so that `settings['map-race']` can sit between them and the rule's own options. */
+export const DEFAULTS: ResolvedOptions = {
+  ignorePaths: [],
+  guards: [],
+  contexts: [],
+  interleaving: 'any',
+  reportUnusedIgnores: true,
+  requireIgnoreReason: false,
+};
+
+const nameSchema: JSONSchema4 = { type: 'string', minLength: 1 };
+
+export const optionsSchema: JSONSchema4[] = [
+  {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ignorePaths: {
+        type: 'array',
+        items: nameSchema,
+        description: "Globs, relative to ESLint's working directory, of files left out of the analysis entirely.",
+      },
+      guards: {
+        type: 'array',
+        description: "The project's own locks.",
+        items: {
+          oneOf: [
+            { type: 'object', additionalProperties: false, required: ['callback'], properties: { callback: nameSchema } },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['acquire', 'release'],
+              properties: { acquire: nameSchema, release: nameSchema },
+            },
+          ],
+        },
+      },
+      contexts: {
+        type: 'array',
+        description: "The project's own ways to receive messages.",
+        items: {
+          oneOf: [
+            { type: 'object', additionalProperties: false, required: ['handler'], properties: { handler: nameSchema } },
+            { type: 'object', additionalProperties: false, required: ['expose'], properties: { expose: nameSchema } },
+          ],
+        },
+      },
+      interleaving: {
+        type: 'string',
+        enum: ['any', 'await'],
+        description: '"any": every unguarded write a context reaches; "await": only writes that run after the context gave control back.',
+      },
+      reportUnusedIgnores: { type: 'boolean', description: 'Report map-race-ignore directives that cover no report.' },
+      requireIgnoreReason: { type: 'boolean', description: 'A map-race-ignore directive must give a reason.' },
+    },
+  },
+];
+
+/**
+ * The options in force: documented defaults, then `settings['map-race']` (shared by
+ * every rule of the plugin), then the rule's own options. ESLint validates the rule's
+ * options against the schema; settings are validated here, with messages that name
+ * the offending key.
+ */
+export function resolveOptions(ruleOptions: RuleOptions | undefined, settings: unknown): ResolvedOptions {
+  const shared = validateSettings(settings);
+  return { ...DEFAULTS, ...shared, ...stripUndefined(ruleOptions ?? {}) };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+function validateSettings(settings: unknown): RuleOptions {
+  if (settings === undefined) return {};
+  const where = "settings['map-race']";
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+    throw new TypeError(`${where} must be an object`);
+  }
+  const value = settings as Record<string, unknown>;
+  for (const key of Object.keys(value)) {
+    if (!(key in DEFAULTS)) {
+      throw new TypeError(`${where} has an unknown key "${key}"; expected one of ${Object.keys(DEFAULTS).join(', ')}`);
+    }
+  }
+  const stringArray = (key: string): void => {
+    const entry = value[key];
+    if (entry !== undefined && (!Array.isArray(entry) || entry.some((item) => typeof item !== 'string' || item === ''))) {
+      throw new TypeError(`${where}.${key} must be an array of non-empty strings`);
+    }
+  };
+  const specArray = (key: string, shapes: readonly (readonly string[])[]): void => {
+    const entry = value[key];
+    if (entry === undefined) return;
+    const fits = (item: unknown): boolean =>
+      typeof item === 'object' &&
+      item !== null &&
+      shapes.some((shape) => {
+        const keys = Object.keys(item);
+        return keys.length === shape.length && shape.every((name) => typeof (item as Record<string, unknown>)[name] === 'string' && (item as Record<string, string>)[name] !== '');
+      });
+    if (!Array.isArray(entry) || !entry.every(fits)) {
+      const expected = shapes.map((shape) => `{ ${shape.map((name) => `${name}: string`).join(', ')} }`).join(' or ');
+      throw new TypeError(`${where}.${key} must be an array of ${expected}`);
+    }
+  };
+  const boolean = (key: string): void => {
+    if (value[key] !== undefined && typeof value[key] !== 'boolean') throw new TypeError(`${where}.${key} must be a boolean`);
+  };
+  stringArray('ignorePaths');
+  specArray('guards', [['callback'], ['acquire', 'release']]);
+  specArray('contexts', [['handler'], ['expose']]);
+  if (value.interleaving !== undefined && value.interleaving !== 'any' && value.interleaving !== 'await') {
+    throw new TypeError(`${where}.interleaving must be "any" or "await"`);
+  }
+  boolean('reportUnusedIgnores');
+  boolean('requireIgnoreReason');
+  return value as RuleOptions;
+}

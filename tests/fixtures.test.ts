@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { checkFixture, expectationsOf, fixtureOptions } from './harness/analysistest.js';
+
+const root = path.join(import.meta.dirname, 'fixtures');
+
+for (const name of fs.readdirSync(root).sort()) {
+  const dir = path.join(root, name);
+  if (!fs.existsSync(path.join(dir, 'tsconfig.json'))) continue;
+  const modes = fixtureOptions(dir).modes ?? ['any'];
+  describe(`fixture ${name}`, () => {
+    for (const mode of modes) {
+      it(`reports exactly what its want comments say (interleaving: ${mode})`, async () => {
+        assert.ok(expectationsOf(dir, mode).length > 0, 'a fixture must want at least one report');
+        const problems = await checkFixture(dir, mode);
+        assert.deepEqual(problems, []);
+      });
+    }
+  });
+}

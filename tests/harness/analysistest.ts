@@ -1,0 +1,119 @@
+/**
+ * An analysistest-style harness: a fixture project is a directory with a real
+ * tsconfig.json; each line that must be reported carries a `// want "regexp"` comment
+ * (several for several reports; `want:any` / `want:await` for one interleaving mode
+ * only). The harness lints the whole project through ESLint with the typed parser and
+ * the built plugin, and lists every missing and every unexpected report.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ESLint, type Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
+import plugin from '../../dist/index.js';
+
+export interface FixtureOptions {
+  /** Interleaving modes to run the fixture in; `want` without a mode applies to each. */
+  modes?: ('any' | 'await')[];
+  /** Rule options besides `interleaving`. */
+  options?: Record<string, unknown>;
+  settings?: Record<string, unknown>;
+}
+
+export interface Expectation {
+  file: string;
+  line: number;
+  pattern: RegExp;
+  matched: boolean;
+}
+
+export interface Report {
+  file: string;
+  line: number;
+  column: number;
+  ruleId: string | null;
+  message: string;
+}
+
+const WANT_COMMENT = /\/\/\s*want(?::(any|await))?((?:\s+"(?:[^"\\]|\\.)*")+)\s*$/;
+const WANT_PATTERN = /"((?:[^"\\]|\\.)*)"/g;
+
+export function fixtureOptions(dir: string): FixtureOptions {
+  const file = path.join(dir, 'fixture.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as FixtureOptions) : {};
+}
+
+export function sourceFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && /\.(ts|tsx|mts|cts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+      found.push(path.join(entry.parentPath, entry.name));
+    }
+  }
+  return found.sort();
+}
+
+export function expectationsOf(dir: string, mode: 'any' | 'await'): Expectation[] {
+  const expectations: Expectation[] = [];
+  for (const file of sourceFiles(dir)) {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines.forEach((text, index) => {
+      const match = WANT_COMMENT.exec(text);
+      if (!match || (match[1] && match[1] !== mode)) return;
+      for (const [, source] of match[2]!.matchAll(WANT_PATTERN)) {
+        expectations.push({ file, line: index + 1, pattern: new RegExp(source!.replace(/\\"/g, '"')), matched: false });
+      }
+    });
+  }
+  return expectations;
+}
+
+export async function lintFixture(dir: string, mode: 'any' | 'await', fixture: FixtureOptions = fixtureOptions(dir)): Promise<Report[]> {
+  const config: Linter.Config[] = [
+    {
+      files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
+      languageOptions: {
+        parser: tseslint.parser as Linter.Parser,
+        parserOptions: { projectService: true, tsconfigRootDir: dir },
+      },
+      plugins: { 'map-race': plugin },
+      rules: { 'map-race/no-unguarded-map-write': ['error', { ...fixture.options, interleaving: mode }] },
+      ...(fixture.settings ? { settings: fixture.settings } : {}),
+    },
+  ];
+  const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config, ignore: false });
+  const results = await eslint.lintFiles(sourceFiles(dir));
+  return results.flatMap((result) =>
+    result.messages.map((message) => ({
+      file: result.filePath,
+      line: message.line,
+      column: message.column,
+      ruleId: message.ruleId,
+      message: message.message,
+    })),
+  );
+}
+
+/** Every problem with a fixture in one mode: reports nobody wanted and wants nobody reported. */
+export async function checkFixture(dir: string, mode: 'any' | 'await'): Promise<string[]> {
+  const reports = await lintFixture(dir, mode);
+  const expectations = expectationsOf(dir, mode);
+  const problems: string[] = [];
+  for (const report of reports) {
+    const where = `${path.relative(dir, report.file)}:${report.line}:${report.column}`;
+    if (report.ruleId !== 'map-race/no-unguarded-map-write') {
+      problems.push(`${where}: unexpected ${report.ruleId ?? 'fatal'} message: ${report.message}`);
+      continue;
+    }
+    const expectation = expectations.find(
+      (candidate) => !candidate.matched && candidate.file === report.file && candidate.line === report.line && candidate.pattern.test(report.message),
+    );
+    if (expectation) expectation.matched = true;
+    else problems.push(`${where}: unexpected report: ${report.message}`);
+  }
+  for (const expectation of expectations) {
+    if (!expectation.matched) {
+      problems.push(`${path.relative(dir, expectation.file)}:${expectation.line}: no report matching /${expectation.pattern.source}/`);
+    }
+  }
+  return problems;
+}
