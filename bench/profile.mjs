@@ -18,7 +18,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 // Code counted as "plugin": the built plugin (dist/), or --plugin-dir.
 let PLUGIN_DIST_URL;
 let PLUGIN_DIST_PATH;
-function setPluginDir(dir) {
+export function setPluginDir(dir) {
   PLUGIN_DIST_PATH = path.resolve(dir) + path.sep;
   PLUGIN_DIST_URL = pathToFileURL(path.resolve(dir)).href + '/';
 }

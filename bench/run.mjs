@@ -21,6 +21,8 @@
 //   --no-peer-editor     editor scenario without the no-floating-promises config
 //   --json FILE          where to write the raw results (default bench/results/bench-<time>.json)
 //   --check              exit with status 1 when a target is missed
+//   --plugin FILE        plugin entry to benchmark (default dist/index.js; e.g. a copy of dist/
+//                        so that a rebuild during the run cannot disturb it)
 //
 // Quick run: npm run bench -- --only main --rounds 1 --size 250
 
@@ -30,7 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateProject, DEFAULT_PLUGIN_PATH, REPO_ROOT } from './generate.mjs';
-import { summarizeProfile, formatProfileSummary } from './profile.mjs';
+import { summarizeProfile, formatProfileSummary, setPluginDir } from './profile.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHILD = path.join(HERE, 'lint-child.mjs');
@@ -55,6 +57,7 @@ function parseArgs(argv) {
     peerEditor: true,
     json: null,
     check: false,
+    plugin: DEFAULT_PLUGIN_PATH,
   };
   const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
   const num = (v, name) => {
@@ -84,6 +87,7 @@ function parseArgs(argv) {
       case '--no-peer-editor': opts.peerEditor = false; break;
       case '--json': opts.json = val(); break;
       case '--check': opts.check = true; break;
+      case '--plugin': opts.plugin = path.resolve(val()); break;
       case '-h':
       case '--help':
         console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
@@ -181,7 +185,8 @@ function check(name, ok, detail) {
   return { name, ok, line: `  [${status}] ${name}: ${detail}` };
 }
 
-const pluginBuilt = () => existsSync(DEFAULT_PLUGIN_PATH);
+let PLUGIN_PATH = DEFAULT_PLUGIN_PATH;
+const pluginBuilt = () => existsSync(PLUGIN_PATH);
 
 function describeProject(meta) {
   return `${meta.files} files, ${meta.lines} lines (${Object.entries(meta.counts).map(([k, v]) => `${k} ${v}`).join(', ')})`;
@@ -203,10 +208,10 @@ function sanity(kind, res) {
 
 async function mainPart(opts, report) {
   console.log(`\n== main: ${opts.size}-file project, ${opts.rounds} rounds, fresh process per run, alternating ==`);
-  const meta = generateProject({ files: opts.size, seed: opts.seed });
+  const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH });
   console.log(`  project: ${describeProject(meta)}`);
   const kinds = pluginBuilt() ? ['baseline', 'peer', 'plugin'] : ['baseline', 'peer'];
-  if (!pluginBuilt()) console.log(`  ! ${path.relative(REPO_ROOT, DEFAULT_PLUGIN_PATH)} not built: plugin runs skipped (npm run build)`);
+  if (!pluginBuilt()) console.log(`  ! ${path.relative(REPO_ROOT, PLUGIN_PATH)} not built: plugin runs skipped (npm run build)`);
   const payload = (kind) => ({ cwd: meta.outDir, config: meta.configs[kind], mode: 'full' });
   if (opts.warmup) {
     const w = await runChild(payload('baseline'));
@@ -270,7 +275,7 @@ async function scalingPart(opts, report) {
   console.log(`\n== scaling: ${sizes.join(', ')} files, ${opts.scalingRounds} rounds each (${kinds.join(' / ')}) ==`);
   const rows = [];
   for (const size of sizes) {
-    const meta = generateProject({ files: size, seed: opts.seed });
+    const meta = generateProject({ files: size, seed: opts.seed, pluginPath: PLUGIN_PATH });
     const runs = Object.fromEntries(kinds.map((k) => [k, []]));
     for (let r = 0; r < opts.scalingRounds; r++) {
       const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
@@ -355,7 +360,7 @@ async function editorPart(opts, report) {
     `\n== editor: ${opts.size}-file project, one long-lived ESLint instance per process, ` +
       `${opts.edits} timed lintText re-lints (+${opts.warmupEdits} warm-up) × ${opts.editorRounds} processes per config ==`,
   );
-  const meta = generateProject({ files: opts.size, seed: opts.seed });
+  const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH });
   const total = opts.edits + opts.warmupEdits;
   const { handler, store, edits } = editorEdits(meta, total);
   console.log(`  edits alternate ${path.relative(meta.outDir, handler.path)} (${handler.variant}) and ${path.relative(meta.outDir, store.path)}`);
@@ -417,7 +422,7 @@ async function profilePart(opts, report) {
   const dir = path.join(RESULTS_DIR, `prof-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(dir, { recursive: true });
   console.log(`\n== profile: one plugin run on ${opts.size} files with --cpu-prof (${path.relative(REPO_ROOT, dir)}) ==`);
-  const meta = generateProject({ files: opts.size, seed: opts.seed });
+  const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH });
   const res = await runChild({ cwd: meta.outDir, config: meta.configs.plugin, mode: 'full' }, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   sanity('plugin', res);
   console.log(`  lint ${fmtMs(res.lintMs)} under the profiler`);
@@ -431,10 +436,12 @@ async function profilePart(opts, report) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  PLUGIN_PATH = opts.plugin;
+  setPluginDir(path.dirname(PLUGIN_PATH));
   const report = { startedAt: new Date().toISOString(), machine: machineLine(), options: opts, targets: [] };
   console.log('eslint-plugin-map-race benchmark');
   console.log(report.machine);
-  console.log(`peak memory: ${haveGnuTime ? 'RSS high-water from /usr/bin/time -v' : 'process.resourceUsage().maxRSS in the child'}; plugin: ${pluginBuilt() ? path.relative(REPO_ROOT, DEFAULT_PLUGIN_PATH) : 'NOT BUILT'}`);
+  console.log(`peak memory: ${haveGnuTime ? 'RSS high-water from /usr/bin/time -v' : 'process.resourceUsage().maxRSS in the child'}; plugin: ${pluginBuilt() ? path.relative(REPO_ROOT, PLUGIN_PATH) : 'NOT BUILT'}`);
   const t0 = performance.now();
   if (opts.only.includes('main')) await mainPart(opts, report);
   if (opts.only.includes('scaling')) await scalingPart(opts, report);
