@@ -5,10 +5,12 @@ import { describe, it } from 'node:test';
 import { checkFixture, expectationsOf, fixtureOptions } from './harness/analysistest.js';
 
 const root = path.join(import.meta.dirname, 'fixtures');
+/** `FIXTURE=name[,name]` runs only those fixtures, for work on one analyzer. */
+const only = process.env.FIXTURE?.split(',');
 
 for (const name of fs.readdirSync(root).sort()) {
   const dir = path.join(root, name);
-  if (!fs.existsSync(path.join(dir, 'tsconfig.json'))) continue;
+  if (!fs.existsSync(path.join(dir, 'tsconfig.json')) || (only && !only.includes(name))) continue;
   const modes = fixtureOptions(dir).modes ?? ['any'];
   describe(`fixture ${name}`, () => {
     for (const mode of modes) {

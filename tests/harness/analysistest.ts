@@ -34,7 +34,8 @@ export interface Report {
   message: string;
 }
 
-const WANT_COMMENT = /\/\/\s*want(?::(any|await))?((?:\s+"(?:[^"\\]|\\.)*")+)\s*$/;
+const WANT_COMMENT = /\/\/\s*(want(?::(?:any|await))?\s+".*)$/;
+const WANT_GROUP = /want(?::(any|await))?((?:\s+"(?:[^"\\]|\\.)*")+)/g;
 const WANT_PATTERN = /"((?:[^"\\]|\\.)*)"/g;
 
 export function fixtureOptions(dir: string): FixtureOptions {
@@ -57,10 +58,13 @@ export function expectationsOf(dir: string, mode: 'any' | 'await'): Expectation[
   for (const file of sourceFiles(dir)) {
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     lines.forEach((text, index) => {
-      const match = WANT_COMMENT.exec(text);
-      if (!match || (match[1] && match[1] !== mode)) return;
-      for (const [, source] of match[2]!.matchAll(WANT_PATTERN)) {
-        expectations.push({ file, line: index + 1, pattern: new RegExp(source!.replace(/\\"/g, '"')), matched: false });
+      const comment = WANT_COMMENT.exec(text);
+      if (!comment) return;
+      for (const group of comment[1]!.matchAll(WANT_GROUP)) {
+        if (group[1] && group[1] !== mode) continue;
+        for (const [, source] of group[2]!.matchAll(WANT_PATTERN)) {
+          expectations.push({ file, line: index + 1, pattern: new RegExp(source!.replace(/\\"/g, '"')), matched: false });
+        }
       }
     });
   }
