@@ -202,3 +202,30 @@ test('the ESLint language server reports map-race findings and follows edits', {
     `finding did not come back after restoring the handler:\n${describe(restored)}`,
   );
 });
+
+test('pitfall the docs warn about: eslint.experimental.useFlatConfig: true disables validation with ESLint 10', { timeout: 120_000 }, async () => {
+  // nvim-lspconfig sets this when it sees eslint.config.*; with ESLint 10 the server
+  // then looks for a FlatESLint class in eslint/use-at-your-own-risk, finds none,
+  // and validates nothing. docs/integrations.md tells users to override it.
+  const legacy = new LspClient(process.execPath, [serverScript, '--stdio'], { cwd: examples });
+  try {
+    legacy.onRequest('workspace/configuration', (params) =>
+      (params as { items: unknown[] }).items.map(() => ({ ...settings, experimental: { useFlatConfig: true } })),
+    );
+    await legacy.request('initialize', {
+      processId: process.pid,
+      rootUri: uri(examples),
+      workspaceFolders: [{ uri: uri(examples), name: 'examples' }],
+      capabilities: { workspace: { configuration: true }, textDocument: { diagnostic: {} } },
+    });
+    legacy.notify('initialized', {});
+    legacy.notify('textDocument/didOpen', {
+      textDocument: { uri: uri(cacheFile), languageId: 'typescript', version: 1, text: fs.readFileSync(cacheFile, 'utf8') },
+    });
+    const report = await legacy.request<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri: uri(cacheFile) } });
+    assert.deepEqual(report.items, []);
+    assert.match(legacy.logText(), /doesn't export a FlatESLint class/);
+  } finally {
+    await legacy.stop();
+  }
+});

@@ -16,6 +16,12 @@ const dirs: string[] = [];
 after(() => dirs.forEach(removeDir));
 
 const head = (dir: string) => git(dir, 'rev-parse', 'HEAD');
+/** 1-based line of the first line of `file` containing `needle`. */
+function lineOf(file: string, needle: string): number {
+  const index = fs.readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(needle));
+  assert.ok(index >= 0, `${needle} not in ${file}`);
+  return index + 1;
+}
 
 test('husky + lint-staged: the commit fails on a finding, passes once fixed, and catches cross-file findings', { timeout: 300_000 }, () => {
   const dir = makeExampleRepo('map-race-husky-');
@@ -35,6 +41,7 @@ test('husky + lint-staged: the commit fails on a finding, passes once fixed, and
   assert.notEqual(refused.status, 0, `commit should have been refused:\n${refused.output}`);
   assert.match(refused.output, new RegExp(RULE.replace('/', '\\/')), refused.output);
   assert.match(refused.output, /cache\.ts/);
+  assert.match(refused.output, new RegExp(`\\b${lineOf(cache, 'results.set(query, hits);')}:\\d+\\s+error`), 'reported at the write in remember()');
   assert.equal(head(dir), before, 'no commit was made');
   assert.ok(fs.readFileSync(cache, 'utf8').includes('// touched'), 'lint-staged restored the staged edit');
 
@@ -54,6 +61,7 @@ test('husky + lint-staged: the commit fails on a finding, passes once fixed, and
   assert.notEqual(crossFile.status, 0, `commit should have been refused (finding in an unstaged file):\n${crossFile.output}`);
   assert.match(crossFile.output, new RegExp(RULE.replace('/', '\\/')), crossFile.output);
   assert.match(crossFile.output, /cache\.ts/, 'the finding is reported in the store file, not the staged handler');
+  assert.match(crossFile.output, new RegExp(`\\b${lineOf(cache, 'stats[name] =')}:\\d+\\s+error`), 'reported at the stats write in countEvent()');
   assert.doesNotMatch(git(dir, 'status', '--porcelain'), /cache\.ts/, 'cache.ts was not part of the commit attempt');
 });
 
