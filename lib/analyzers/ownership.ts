@@ -83,6 +83,7 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
     const identifierOwnership = (identifier: ts.Identifier, scope: OwnershipScope): Ownership => {
       const symbol = checker.getSymbolAtLocation(identifier);
       if (!symbol) return OWNED;
+      if (symbol.escapedName === 'globalThis' && !symbol.valueDeclaration) return { kind: 'shared', reason: 'global' };
       if (symbol.flags & ts.SymbolFlags.Alias) return { kind: 'shared', reason: 'module' };
       const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
       if (!declaration) return symbol.flags & ts.SymbolFlags.Variable ? { kind: 'shared', reason: 'global' } : OWNED;
