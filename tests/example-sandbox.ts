@@ -27,6 +27,8 @@ export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     GIT_COMMITTER_NAME: 'Example Dev',
     GIT_COMMITTER_EMAIL: 'dev@example.invalid',
     GIT_CONFIG_NOSYSTEM: '1',
+    // Ignore the user's ~/.gitconfig (signing, global hooksPath, templates …).
+    GIT_CONFIG_GLOBAL: os.devNull,
     ...extra,
   };
 }
