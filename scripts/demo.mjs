@@ -3,6 +3,7 @@
 //
 //   npm run demo                 recommended preset (interleaving: 'await')
 //   npm run demo -- --any        same, with interleaving: 'any'
+//   npm run demo -- --no-build   use dist/ as it is (fails if it is missing)
 //
 // Builds the plugin first when dist/index.js is missing or older than its
 // sources. Prints ESLint's stylish report. Exits 0 whenever the lint ran (with or
@@ -17,6 +18,7 @@ const examples = path.join(root, 'examples');
 const distEntry = path.join(root, 'dist', 'index.js');
 const args = process.argv.slice(2);
 const any = args.includes('--any');
+const noBuild = args.includes('--no-build');
 
 function newestMtime(entry) {
   let stat;
@@ -40,7 +42,12 @@ function needsBuild() {
 }
 
 const reason = needsBuild();
-if (reason) {
+if (reason && noBuild && fs.existsSync(distEntry)) {
+  console.log(`> ${reason}; --no-build: using dist/ as it is`);
+} else if (reason && noBuild) {
+  console.error('demo: dist/index.js is missing and --no-build was given; run npm run build first.');
+  process.exit(1);
+} else if (reason) {
   console.log(`> ${reason}: npm run build`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const build = spawnSync(npm, ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
