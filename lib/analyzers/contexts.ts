@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { matchesDottedName, unwrapFunctionReference } from '../util/ast.js';
-import { isFromPackage, isLibraryDeclaration, typeLineage } from '../util/types.js';
+import { declaredName, isFromPackage, isLibraryDeclaration, typeLineage } from '../util/types.js';
 import { callgraphAnalyzer } from './callgraph.js';
 import { skipParens, syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit } from './syntax.js';
 
@@ -59,7 +59,7 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
       const receiverType = checker.getTypeAtLocation(candidate.receiver);
       return typeLineage(checker, receiverType).some(
         (typeSymbol) =>
-          ENDPOINTS.has(typeSymbol.name) &&
+          ENDPOINTS.has(declaredName(typeSymbol)) &&
           (typeSymbol.declarations ?? []).some((declaration) => isLibraryDeclaration(program, declaration)),
       );
     };

@@ -9,7 +9,7 @@ import { skipParens, type Unit } from './syntax.js';
  * iteration of a loop that awaits) runs after other handlers may have run. A function
  * passed to a timer (`setTimeout`, `setInterval`, `setImmediate`, `queueMicrotask`,
  * `requestAnimationFrame`, `process.nextTick`), to a promise's `then`/`catch`/`finally`,
- * or registered as a listener runs later, outside the caller's synchronous part and
+ * registered as a listener, or stored in a collection (`push`, `set`, `add`) runs later, outside the caller's synchronous part and
  * outside any lock region around the call — unless the promise chain is awaited or
  * returned from there, which keeps a lock held by the caller.
  */
@@ -53,6 +53,9 @@ export const interleavingAnalyzer = defineAnalyzer<Interleaving>({
       if (LISTENER_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
         return { kind: 'listener', keepsLock: false, label: name };
       }
+      if (STORING_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
+        return { kind: 'stored', keepsLock: false, label: name };
+      }
       return null;
     };
 
@@ -73,6 +76,8 @@ export const interleavingAnalyzer = defineAnalyzer<Interleaving>({
 
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'requestAnimationFrame', 'requestIdleCallback']);
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+/** Methods that keep a function in a collection to be called later. */
+const STORING_METHODS = new Set(['push', 'unshift', 'set', 'add', 'splice']);
 const LISTENER_METHODS = new Set(['addEventListener', 'on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
 /**
@@ -102,7 +107,7 @@ function isAwaitedOrReturned(call: ts.CallExpression): boolean {
 }
 
 export interface Deferral {
-  readonly kind: 'timer' | 'promise' | 'listener';
+  readonly kind: 'timer' | 'promise' | 'listener' | 'stored';
   /** A promise chain awaited or returned inside a lock's callback keeps the lock held. */
   readonly keepsLock: boolean;
   readonly label: string;

@@ -53,7 +53,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
           list.push({ edge, from: visit });
           const next = follow(visit, edge);
           const known = visits.get(edge.to) ?? [];
-          if (known.some((other) => other.guarded === next.guarded && !other.point === !next.point)) continue;
+          if (known.some((other) => sameState(other, next))) continue;
           known.push(next);
           visits.set(edge.to, known);
           queue.push(next);
@@ -88,8 +88,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         if (config.isIgnoredFile(unit.file.fileName)) continue;
         for (const write of mutations.writesOf(unit)) {
           for (const visit of unitVisits) {
-            const bracket = guards.bracketAt(unit, write.site.node);
-            if (visit.guarded || bracket) {
+            if (isHeld(visit, write.site.node)) {
               const symbol = containerSymbol(write);
               if (symbol && !lockedContainers.has(symbol)) lockedContainers.set(symbol, write.site.node);
               continue;
@@ -104,18 +103,27 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       }
     };
 
+    /** Whether a lock is held where `node` runs, in the function and state of `visit`. */
+    const isHeld = (visit: Visit, node: ts.Node): boolean =>
+      visit.guarded ||
+      guards.bracketAt(visit.unit, node) !== undefined ||
+      (visit.lockIfChecked === true && guards.lockCheckedAt(visit.unit, node));
+
     /** The state in which `edge` enters its target from `visit`. */
     const follow = (visit: Visit, edge: Edge): Visit => {
-      const heldAtSite = visit.guarded || guards.bracketAt(visit.unit, edge.site) !== undefined;
+      const heldAtSite = isHeld(visit, edge.site);
       const pointAtSite = visit.point ?? (awaitMode ? interleaving.pointBefore(visit.unit, edge.site) : undefined);
       let guarded = heldAtSite;
       let point = pointAtSite;
       let sharedLock = visit.sharedLock;
+      let lockIfChecked = false;
       if (edge.kind === 'argument' && edge.call && edge.argumentIndex !== undefined) {
         const lock = guards.callbackLock(edge.call, edge.argumentIndex);
         const deferral = interleaving.deferral(edge.call, edge.argumentIndex);
         if (lock?.kind === 'exclusive') {
           guarded = true;
+        } else if (lock?.kind === 'ifAvailable') {
+          lockIfChecked = !heldAtSite;
         } else if (lock?.kind === 'shared') {
           sharedLock = lock.label;
         } else if (deferral) {
@@ -126,7 +134,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         guarded = false;
         if (awaitMode) point = pointAtSite ?? edge.site;
       }
-      return { unit: edge.to, guarded, point, previous: visit, via: edge, depth: visit.depth + 1, sharedLock };
+      return { unit: edge.to, guarded, point, previous: visit, via: edge, depth: visit.depth + 1, sharedLock, lockIfChecked };
     };
 
     const argumentFor = (edge: Edge, index: number): ts.Expression | 'shared' | undefined => {
@@ -200,6 +208,12 @@ interface Visit {
   readonly depth: number;
   /** A shared lock (Web Locks `mode: 'shared'`) held on the way: named in the report. */
   readonly sharedLock?: string;
+  /** Entered as a Web Lock callback with `ifAvailable: true`: guarded where it checked the lock. */
+  readonly lockIfChecked?: boolean;
+}
+
+function sameState(a: Visit, b: Visit): boolean {
+  return a.guarded === b.guarded && !a.point === !b.point && !a.lockIfChecked === !b.lockIfChecked;
 }
 
 /** An unguarded write to a shared map, as the rule reports it. */

@@ -17,6 +17,13 @@ export function isFromPackage(declaration: ts.Node, packageNames: readonly strin
   return packageNames.some((name) => fileName.includes(`/node_modules/${name}/`) || fileName.includes(`/node_modules/@types/${name}/`));
 }
 
+/** A symbol's own name, also for a default-exported class or function (whose symbol is named `default`). */
+export function declaredName(symbol: ts.Symbol): string {
+  if (symbol.name !== 'default') return symbol.name;
+  const declaration = symbol.declarations?.[0] as ts.NamedDeclaration | undefined;
+  return declaration?.name && ts.isIdentifier(declaration.name) ? declaration.name.text : symbol.name;
+}
+
 /**
  * Every named class or interface a type is or inherits from, through unions,
  * intersections, type parameters' constraints and base types, each with its declarations.
@@ -86,7 +93,7 @@ function mapKindWithin(program: ts.Program, checker: ts.TypeChecker, type: ts.Ty
 
 function mapClassOf(program: ts.Program, checker: ts.TypeChecker, type: ts.Type): MapKind | undefined {
   for (const symbol of typeLineage(checker, type)) {
-    const kind = MAP_CLASSES[symbol.name];
+    const kind = MAP_CLASSES[declaredName(symbol)];
     if (kind && symbol.declarations?.some((declaration) => isDefaultLibDeclaration(program, declaration))) return kind;
   }
   return undefined;
