@@ -45,17 +45,23 @@ test('husky + lint-staged: the commit fails on a finding, passes once fixed, and
   assert.equal(head(dir), before, 'no commit was made');
   assert.ok(fs.readFileSync(cache, 'utf8').includes('// touched'), 'lint-staged restored the staged edit');
 
-  // 2. Fix it (write under navigator.locks) and commit: the hook passes.
+  // 2. Fix it (write under navigator.locks) and commit: the hook passes — even
+  //    though the working tree also holds an *unstaged* handler edit that would
+  //    be a finding: `lint-staged --hide-unstaged` lints what is committed.
+  const countMisses = "  remember(request.query, hits);\n  countEvent('misses');";
+  editFile(worker, '  remember(request.query, hits);', countMisses);
   editFile(cache, LOCK_REMEMBER.from, LOCK_REMEMBER.to);
   git(dir, 'add', 'src/shared/cache.ts');
   const accepted = run('git', ['commit', '-m', 'lock the cache write'], dir);
   assert.equal(accepted.status, 0, `commit should pass after the fix:\n${accepted.output}`);
   assert.notEqual(head(dir), before);
+  assert.ok(fs.readFileSync(worker, 'utf8').includes(countMisses), 'the unstaged handler edit was put back');
+  assert.equal(git(dir, 'diff', '--name-only'), 'src/web/search.worker.ts', 'and is still unstaged');
+  assert.equal(git(dir, 'diff', '--cached', '--name-only'), '');
 
-  // 3. Stage only a handler that now bumps a counter after an await. The new
-  //    finding is in cache.ts (the write), which is not staged: the recipe lints
-  //    the whole project, so the commit is still refused.
-  editFile(worker, '  remember(request.query, hits);', "  remember(request.query, hits);\n  countEvent('misses');");
+  // 3. Now stage only that handler edit: it bumps a counter after an await. The
+  //    new finding is in cache.ts (the write), which is not staged: the recipe
+  //    lints the whole project, so the commit is refused.
   git(dir, 'add', 'src/web/search.worker.ts');
   const crossFile = run('git', ['commit', '-m', 'count misses'], dir);
   assert.notEqual(crossFile.status, 0, `commit should have been refused (finding in an unstaged file):\n${crossFile.output}`);
