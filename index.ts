@@ -33,4 +33,3 @@ plugin.configs.strict = {
 };
 
 export default plugin;
-export { rules };

@@ -24,6 +24,7 @@ export const DEFAULTS: ResolvedOptions = {
 };
 
 const nameSchema: JSONSchema4 = { type: 'string', minLength: 1 };
+const named = (description: string): JSONSchema4 => ({ ...nameSchema, description });
 
 export const optionsSchema: JSONSchema4[] = [
   {
@@ -33,40 +34,58 @@ export const optionsSchema: JSONSchema4[] = [
       ignorePaths: {
         type: 'array',
         items: nameSchema,
-        description: "Globs, relative to ESLint's working directory, of files left out of the analysis entirely.",
+        description: "Globs, relative to ESLint's working directory, of files left out of the analysis entirely. Default: `[]`.",
       },
       guards: {
         type: 'array',
-        description: "The project's own locks.",
+        description: "The project's own locks: `{ callback }` or `{ acquire, release }` entries. Default: `[]`.",
         items: {
           oneOf: [
-            { type: 'object', additionalProperties: false, required: ['callback'], properties: { callback: nameSchema } },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['callback'],
+              properties: { callback: named('In `guards`: function arguments of a call with this (dotted) name run under the lock.') },
+            },
             {
               type: 'object',
               additionalProperties: false,
               required: ['acquire', 'release'],
-              properties: { acquire: nameSchema, release: nameSchema },
+              properties: {
+                acquire: named('In `guards`: a call with this (dotted) name takes the lock.'),
+                release: named('In `guards`: a call with this (dotted) name releases the lock taken by `acquire`.'),
+              },
             },
           ],
         },
       },
       contexts: {
         type: 'array',
-        description: "The project's own ways to receive messages.",
+        description: "The project's own ways to receive messages: `{ handler }` or `{ expose }` entries. Default: `[]`.",
         items: {
           oneOf: [
-            { type: 'object', additionalProperties: false, required: ['handler'], properties: { handler: nameSchema } },
-            { type: 'object', additionalProperties: false, required: ['expose'], properties: { expose: nameSchema } },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['handler'],
+              properties: { handler: named('In `contexts`: function arguments of a call with this (dotted) name are message handlers.') },
+            },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['expose'],
+              properties: { expose: named('In `contexts`: every method of the object passed to a call with this (dotted) name is a message handler.') },
+            },
           ],
         },
       },
       interleaving: {
         type: 'string',
         enum: ['any', 'await'],
-        description: '"any": every unguarded write a context reaches; "await": only writes that run after the context gave control back.',
+        description: '`any`: every unguarded write a context reaches; `await`: only writes that run after the context gave control back. Default: `any`.',
       },
-      reportUnusedIgnores: { type: 'boolean', description: 'Report map-race-ignore directives that cover no report.' },
-      requireIgnoreReason: { type: 'boolean', description: 'A map-race-ignore directive must give a reason.' },
+      reportUnusedIgnores: { type: 'boolean', description: 'Report map-race-ignore directives that cover no report. Default: `true`.' },
+      requireIgnoreReason: { type: 'boolean', description: 'A map-race-ignore directive must give a reason. Default: `false`.' },
     },
   },
 ];
