@@ -3,10 +3,10 @@
 export declare const REPO_ROOT: string;
 export declare const DEFAULT_PLUGIN_PATH: string;
 export declare const GENERATOR_VERSION: number;
-export declare const CONFIG_KINDS: readonly ['baseline', 'peer', 'plugin'];
+export declare const CONFIG_KINDS: readonly ['baseline', 'noop', 'peer', 'plugin'];
 export declare const HANDLER_VARIANTS: readonly string[];
 
-export type ConfigKind = 'baseline' | 'peer' | 'plugin';
+export type ConfigKind = 'baseline' | 'noop' | 'peer' | 'plugin';
 
 export interface ProjectCounts {
   shared: number;

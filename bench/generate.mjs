@@ -9,6 +9,7 @@
 //   eslint.baseline.config.mjs  typed parser (projectService), no rules
 //   eslint.peer.config.mjs      + @typescript-eslint/no-floating-promises
 //   eslint.plugin.config.mjs    + eslint-plugin-map-race configs.recommended (dist/index.js)
+//   eslint.noop.config.mjs      + one rule that does nothing (what enabling any rule costs ESLint)
 //
 // Layout (shares of <files>):
 //   src/shared/types.ts      message/entry types and async helpers
@@ -575,13 +576,20 @@ function eslintConfig(kind, pluginPath) {
     lines.push(`];`);
   } else if (kind === 'plugin') {
     lines.push(`export default [typed, plugin.configs.recommended];`);
+  } else if (kind === 'noop') {
+    lines.push(`const noop = { meta: { type: 'problem', schema: [] }, create: () => ({}) };`);
+    lines.push('');
+    lines.push(`export default [`);
+    lines.push(`  typed,`);
+    lines.push(`  { files: ['**/*.ts'], plugins: { bench: { rules: { noop } } }, rules: { 'bench/noop': 'error' } },`);
+    lines.push(`];`);
   } else {
     throw new Error(kind);
   }
   return lines.join('\n') + '\n';
 }
 
-export const CONFIG_KINDS = ['baseline', 'peer', 'plugin'];
+export const CONFIG_KINDS = ['baseline', 'noop', 'peer', 'plugin'];
 
 export function configPath(outDir, kind) {
   return path.join(outDir, `eslint.${kind}.config.mjs`);

@@ -19,8 +19,13 @@
 //   --seed N             generator seed (default 1)
 //   --no-warmup          skip the untimed warm-up run before main
 //   --no-peer-editor     editor scenario without the no-floating-promises config
+//   --no-noop            main part without the 'noop' reference config (typed parser + one rule
+//                        that does nothing: what enabling any rule at all costs ESLint)
 //   --json FILE          where to write the raw results (default bench/results/bench-<time>.json)
 //   --check              exit with status 1 when a target is missed
+//   --metric cpu|wall    time the targets are judged on (default cpu): CPU time of the child
+//                        (user + system, all threads) or wall clock; both are printed. On a
+//                        shared, loaded machine wall time mostly measures the neighbours.
 //   --plugin FILE        plugin entry to benchmark (default dist/index.js; e.g. a copy of dist/
 //                        so that a rebuild during the run cannot disturb it)
 //
@@ -55,9 +60,11 @@ function parseArgs(argv) {
     seed: 1,
     warmup: true,
     peerEditor: true,
+    noop: true,
     json: null,
     check: false,
     plugin: DEFAULT_PLUGIN_PATH,
+    metric: 'cpu',
   };
   const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
   const num = (v, name) => {
@@ -85,9 +92,11 @@ function parseArgs(argv) {
       case '--seed': opts.seed = num(val(), a); break;
       case '--no-warmup': opts.warmup = false; break;
       case '--no-peer-editor': opts.peerEditor = false; break;
+      case '--no-noop': opts.noop = false; break;
       case '--json': opts.json = val(); break;
       case '--check': opts.check = true; break;
       case '--plugin': opts.plugin = path.resolve(val()); break;
+      case '--metric': opts.metric = val(); break;
       case '-h':
       case '--help':
         console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
@@ -97,6 +106,7 @@ function parseArgs(argv) {
         throw new Error(`unknown option ${a} (see --help)`);
     }
   }
+  if (!['cpu', 'wall'].includes(opts.metric)) throw new Error(`--metric is cpu or wall, got ${opts.metric}`);
   for (const part of opts.only) {
     if (!['main', 'scaling', 'editor', 'profile'].includes(part)) throw new Error(`unknown part ${part}`);
   }
@@ -151,7 +161,7 @@ function machineLine() {
 /** Run one lint-child process; returns its JSON plus wall time and peak RSS. */
 function runChild(payload, { nodeArgs = [] } = {}) {
   return new Promise((resolve, reject) => {
-    const argv = [...nodeArgs, CHILD, JSON.stringify(payload)];
+    const argv = ['--expose-gc', ...nodeArgs, CHILD, JSON.stringify(payload)];
     const [cmd, args] = haveGnuTime ? [TIME_BIN, ['-v', process.execPath, ...argv]] : [process.execPath, argv];
     const t0 = performance.now();
     const child = spawn(cmd, args, { cwd: payload.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -206,16 +216,23 @@ function sanity(kind, res) {
 // Parts
 // ---------------------------------------------------------------------------
 
+/** The two time measures of a lint-child result, and the one targets are judged on. */
+const cpuOf = (res) => res.lintCpuMs;
+const wallOf = (res) => res.lintMs;
+let METRIC = 'cpu';
+const timeOf = (res) => (METRIC === 'cpu' ? cpuOf(res) : wallOf(res));
+const metricName = () => (METRIC === 'cpu' ? 'CPU time' : 'wall time');
+
 async function mainPart(opts, report) {
   console.log(`\n== main: ${opts.size}-file project, ${opts.rounds} rounds, fresh process per run, alternating ==`);
   const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH });
   console.log(`  project: ${describeProject(meta)}`);
-  const kinds = pluginBuilt() ? ['baseline', 'peer', 'plugin'] : ['baseline', 'peer'];
+  const kinds = ['baseline', ...(opts.noop ? ['noop'] : []), 'peer', ...(pluginBuilt() ? ['plugin'] : [])];
   if (!pluginBuilt()) console.log(`  ! ${path.relative(REPO_ROOT, PLUGIN_PATH)} not built: plugin runs skipped (npm run build)`);
   const payload = (kind) => ({ cwd: meta.outDir, config: meta.configs[kind], mode: 'full' });
   if (opts.warmup) {
     const w = await runChild(payload('baseline'));
-    console.log(`  warm-up (untimed) baseline: ${fmtMs(w.lintMs)}`);
+    console.log(`  warm-up (untimed) baseline: ${fmtMs(w.lintCpuMs)} CPU, ${fmtMs(w.lintMs)} wall`);
   }
   const runs = Object.fromEntries(kinds.map((k) => [k, []]));
   for (let r = 0; r < opts.rounds; r++) {
@@ -225,41 +242,82 @@ async function mainPart(opts, report) {
       const res = await runChild(payload(kind));
       sanity(kind, res);
       runs[kind].push(res);
-      cells.push(`${kind} ${fmtMs(res.lintMs)} / ${fmtMB(res.rssKB)}`);
+      cells.push(`${kind} ${fmtMs(res.lintCpuMs)} CPU ${fmtMs(res.lintMs)} wall ${fmtMB(res.rssKB)}`);
     }
     console.log(`  round ${r + 1}/${opts.rounds}: ${cells.join(' | ')}`);
   }
   const med = Object.fromEntries(
-    kinds.map((k) => [k, { lintMs: median(runs[k].map((x) => x.lintMs)), wallMs: median(runs[k].map((x) => x.wallMs)), rssKB: median(runs[k].map((x) => x.rssKB)), maxRssKB: Math.max(...runs[k].map((x) => x.rssKB)) }]),
+    kinds.map((k) => [
+      k,
+      {
+        cpuMs: median(runs[k].map(cpuOf)),
+        wallMs: median(runs[k].map(wallOf)),
+        timeMs: median(runs[k].map(timeOf)),
+        processWallMs: median(runs[k].map((x) => x.wallMs)),
+        rssKB: median(runs[k].map((x) => x.rssKB)),
+        maxRssKB: Math.max(...runs[k].map((x) => x.rssKB)),
+        retainedKB: median(runs[k].map((x) => x.retainedHeapKB ?? NaN)),
+      },
+    ]),
   );
+  const range = (k, f) => `${fmtMs(Math.min(...runs[k].map(f)))}..${fmtMs(Math.max(...runs[k].map(f)))}`;
   console.log('');
   console.log(
     table(
-      ['config', 'median lint', 'median wall', 'min..max lint', 'peak RSS (median)', 'peak RSS (max)', 'messages'],
+      ['config', 'median CPU', 'CPU min..max', 'median wall', 'wall min..max', 'peak RSS (median)', 'peak RSS (max)', 'heap after GC', 'messages'],
       kinds.map((k) => [
         k,
-        fmtMs(med[k].lintMs),
+        fmtMs(med[k].cpuMs),
+        range(k, cpuOf),
         fmtMs(med[k].wallMs),
-        `${fmtMs(Math.min(...runs[k].map((x) => x.lintMs)))}..${fmtMs(Math.max(...runs[k].map((x) => x.lintMs)))}`,
+        range(k, wallOf),
         fmtMB(med[k].rssKB),
         fmtMB(med[k].maxRssKB),
+        fmtMB(med[k].retainedKB),
         messagesLine(runs[k][0]),
       ]),
     ),
   );
-  console.log(`  (lint = ESLint construction + lintFiles in the child; wall = whole process incl. node start-up; RSS from ${runs.baseline[0].rssSource})`);
-  const out = { size: opts.size, project: { lines: meta.lines, counts: meta.counts }, runs, medians: med };
+  console.log(
+    `  (times cover ESLint construction + lintFiles in the child; CPU = user + system of the child, all threads; ` +
+      `peak RSS from ${runs.baseline[0].rssSource}; heap after GC = V8 heap in use after a forced full GC at the end, ` +
+      `i.e. what stays live: program, checker caches, rule caches)`,
+  );
+  const out = { size: opts.size, project: { lines: meta.lines, counts: meta.counts }, runs, medians: med, metric: METRIC };
   if (med.plugin) {
-    const ratio = med.plugin.lintMs / med.baseline.lintMs;
-    const addedShare = (med.plugin.lintMs - med.baseline.lintMs) / (med.peer.lintMs - med.baseline.lintMs);
+    const ratios = (f) => {
+      const b = med.baseline[f];
+      const p = med.plugin[f];
+      const q = med.peer[f];
+      return { ratio: p / b, addedShare: (p - b) / (q - b), pluginAdds: p - b, peerAdds: q - b };
+    };
+    const cpu = ratios('cpuMs');
+    const wall = ratios('wallMs');
     const memRatio = med.plugin.rssKB / med.baseline.rssKB;
     console.log('');
-    console.log(`  plugin/baseline time:                      ${fmtX(ratio)}  (plugin adds ${fmtMs(med.plugin.lintMs - med.baseline.lintMs)})`);
-    console.log(`  (plugin − baseline)/(peer − baseline):     ${addedShare.toFixed(2)}  (no-floating-promises adds ${fmtMs(med.peer.lintMs - med.baseline.lintMs)})`);
+    console.log(`                                              CPU                    wall`);
+    console.log(`  plugin/baseline time:                      ${padR(fmtX(cpu.ratio), 22)} ${fmtX(wall.ratio)}`);
+    console.log(`  plugin adds:                               ${padR(fmtMs(cpu.pluginAdds), 22)} ${fmtMs(wall.pluginAdds)}`);
+    console.log(`  no-floating-promises adds:                 ${padR(fmtMs(cpu.peerAdds), 22)} ${fmtMs(wall.peerAdds)}`);
+    console.log(`  (plugin − baseline)/(peer − baseline):     ${padR(cpu.addedShare.toFixed(2), 22)} ${wall.addedShare.toFixed(2)}`);
     console.log(`  peak RSS plugin/baseline:                  ${fmtX(memRatio)}  (peer/baseline ${fmtX(med.peer.rssKB / med.baseline.rssKB)})`);
-    Object.assign(out, { ratio, addedShare, memRatio });
-    report.targets.push(check('plugin/baseline ≤ 1.3', ratio <= 1.3, fmtX(ratio)));
-    report.targets.push(check('plugin adds ≤ ½ of what no-floating-promises adds', addedShare <= 0.5, addedShare.toFixed(2)));
+    console.log(`  heap after GC plugin/baseline:             ${fmtX(med.plugin.retainedKB / med.baseline.retainedKB)}  (plugin keeps ${fmtMB(med.plugin.retainedKB - med.baseline.retainedKB)} more)`);
+    if (med.noop) {
+      console.log(
+        `  against noop (any rule enabled):           CPU ${fmtX(med.plugin.cpuMs / med.noop.cpuMs)}, wall ${fmtX(med.plugin.wallMs / med.noop.wallMs)}, ` +
+          `peak RSS ${fmtX(med.plugin.rssKB / med.noop.rssKB)}  (noop/baseline: CPU ${fmtX(med.noop.cpuMs / med.baseline.cpuMs)}, peak RSS ${fmtX(med.noop.rssKB / med.baseline.rssKB)})`,
+      );
+    }
+    const m = METRIC === 'cpu' ? cpu : wall;
+    Object.assign(out, { cpu, wall, ratio: m.ratio, addedShare: m.addedShare, memRatio });
+    report.targets.push(check(`plugin/baseline ≤ 1.3 (${metricName()})`, m.ratio <= 1.3, `${fmtX(m.ratio)} (${fmtMs(med.plugin.timeMs)} vs ${fmtMs(med.baseline.timeMs)})`));
+    report.targets.push(
+      check(
+        `plugin adds ≤ ½ of what no-floating-promises adds (${metricName()})`,
+        m.addedShare <= 0.5,
+        `${m.addedShare.toFixed(2)} (${fmtMs(m.pluginAdds)} vs ${fmtMs(m.peerAdds)})`,
+      ),
+    );
     report.targets.push(check('peak memory ≤ 1.2× baseline', memRatio <= 1.2, `${fmtX(memRatio)} (${fmtMB(med.plugin.rssKB)} vs ${fmtMB(med.baseline.rssKB)})`));
   } else {
     report.targets.push(check('plugin/baseline ≤ 1.3', null, 'plugin not built'));
@@ -272,7 +330,7 @@ async function mainPart(opts, report) {
 async function scalingPart(opts, report) {
   const kinds = pluginBuilt() ? ['baseline', 'plugin'] : ['baseline'];
   const sizes = [...opts.sizes].sort((a, b) => a - b);
-  console.log(`\n== scaling: ${sizes.join(', ')} files, ${opts.scalingRounds} rounds each (${kinds.join(' / ')}) ==`);
+  console.log(`\n== scaling: ${sizes.join(', ')} files, ${opts.scalingRounds} rounds each (${kinds.join(' / ')}), medians of ${metricName()} ==`);
   const rows = [];
   for (const size of sizes) {
     const meta = generateProject({ files: size, seed: opts.seed, pluginPath: PLUGIN_PATH });
@@ -287,11 +345,17 @@ async function scalingPart(opts, report) {
     }
     const row = { size, lines: meta.lines };
     for (const k of kinds) {
-      row[k] = { lintMs: median(runs[k].map((x) => x.lintMs)), rssKB: median(runs[k].map((x) => x.rssKB)), messages: runs[k][0].byRule };
+      row[k] = {
+        lintMs: median(runs[k].map(timeOf)),
+        cpuMs: median(runs[k].map(cpuOf)),
+        wallMs: median(runs[k].map(wallOf)),
+        rssKB: median(runs[k].map((x) => x.rssKB)),
+        messages: runs[k][0].byRule,
+      };
     }
     rows.push(row);
     console.log(
-      `  ${size} files: ` + kinds.map((k) => `${k} ${fmtMs(row[k].lintMs)} / ${fmtMB(row[k].rssKB)}`).join(' | ') +
+      `  ${size} files: ` + kinds.map((k) => `${k} ${fmtMs(row[k].cpuMs)} CPU ${fmtMs(row[k].wallMs)} wall ${fmtMB(row[k].rssKB)}`).join(' | ') +
         (row.plugin ? ` | plugin adds ${fmtMs(row.plugin.lintMs - row.baseline.lintMs)}` : ''),
     );
   }
@@ -326,7 +390,7 @@ async function scalingPart(opts, report) {
   const ok = steps.every((s) => s.timeX <= 1.1 * s.filesX);
   report.targets.push(
     check(
-      '2× files ≤ 2.2× time (plugin)',
+      `2× files ≤ 2.2× time (plugin, ${metricName()})`,
       ok,
       steps.map((s) => `${s.from}→${s.to}: ${fmtX(s.timeX)} time, ${fmtX(s.memX)} RSS`).join('; ') + ` (worst ${worst.from}→${worst.to})`,
     ),
@@ -364,7 +428,8 @@ async function editorPart(opts, report) {
   const total = opts.edits + opts.warmupEdits;
   const { handler, store, edits } = editorEdits(meta, total);
   console.log(`  edits alternate ${path.relative(meta.outDir, handler.path)} (${handler.variant}) and ${path.relative(meta.outDir, store.path)}`);
-  const times = Object.fromEntries(kinds.map((k) => [k, { all: [], handler: [], store: [], initial: [], rss: [], messages: [] }]));
+  const times = Object.fromEntries(kinds.map((k) => [k, { all: [], allWall: [], handler: [], store: [], initial: [], rss: [], messages: [] }]));
+  const relintOf = (res) => (METRIC === 'cpu' ? res.relintCpuMs : res.relintMs);
   for (let r = 0; r < opts.editorRounds; r++) {
     const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
     for (const kind of order) {
@@ -376,21 +441,25 @@ async function editorPart(opts, report) {
       });
       sanity(kind, res);
       const t = times[kind];
-      t.initial.push(res.lintMs);
+      t.initial.push(timeOf(res));
       t.rss.push(res.rssKB);
-      res.relintMs.forEach((ms, i) => {
+      relintOf(res).forEach((ms, i) => {
         if (i < opts.warmupEdits) return;
         t.all.push(ms);
+        t.allWall.push(res.relintMs[i]);
         t[edits[i].kind].push(ms);
       });
       t.messages.push(res.relintMessages);
-      console.log(`  ${kind} (process ${r + 1}): initial lint ${fmtMs(res.lintMs)}, re-lint median ${fmtMs(median(res.relintMs.slice(opts.warmupEdits)))}, peak RSS ${fmtMB(res.rssKB)}`);
+      console.log(
+        `  ${kind} (process ${r + 1}): initial lint ${fmtMs(res.lintCpuMs)} CPU ${fmtMs(res.lintMs)} wall, ` +
+          `re-lint median ${fmtMs(median(res.relintCpuMs.slice(opts.warmupEdits)))} CPU ${fmtMs(median(res.relintMs.slice(opts.warmupEdits)))} wall, peak RSS ${fmtMB(res.rssKB)}`,
+      );
     }
   }
   console.log('');
   console.log(
     table(
-      ['config', 'median re-lint', 'p90 re-lint', 'handler edits', 'store edits', 'added vs baseline'],
+      [`config (${metricName()})`, 'median re-lint', 'p90 re-lint', 'handler edits', 'store edits', 'added vs baseline', 'median wall', 'wall added'],
       kinds.map((k) => [
         k,
         fmtMs(median(times[k].all)),
@@ -398,6 +467,8 @@ async function editorPart(opts, report) {
         fmtMs(median(times[k].handler)),
         fmtMs(median(times[k].store)),
         k === 'baseline' ? '' : fmtMs(median(times[k].all) - median(times.baseline.all)),
+        fmtMs(median(times[k].allWall)),
+        k === 'baseline' ? '' : fmtMs(median(times[k].allWall) - median(times.baseline.allWall)),
       ]),
     ),
   );
@@ -408,7 +479,7 @@ async function editorPart(opts, report) {
     report.editor.addedMs = added;
     const pluginMessages = times.plugin.messages.flat();
     console.log(`  messages per re-lint (plugin): ${Math.min(...pluginMessages)}..${Math.max(...pluginMessages)}`);
-    report.targets.push(check('re-lint adds ≤ 20 ms median', added <= 20, `${fmtMs(added)} (plugin ${fmtMs(median(times.plugin.all))} vs baseline ${fmtMs(median(times.baseline.all))})`));
+    report.targets.push(check(`re-lint adds ≤ 20 ms median (${metricName()})`, added <= 20, `${fmtMs(added)} (plugin ${fmtMs(median(times.plugin.all))} vs baseline ${fmtMs(median(times.baseline.all))})`));
   } else {
     report.targets.push(check('re-lint adds ≤ 20 ms median', null, 'plugin not built'));
   }
@@ -425,7 +496,7 @@ async function profilePart(opts, report) {
   const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH });
   const res = await runChild({ cwd: meta.outDir, config: meta.configs.plugin, mode: 'full' }, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   sanity('plugin', res);
-  console.log(`  lint ${fmtMs(res.lintMs)} under the profiler`);
+  console.log(`  lint ${fmtMs(res.lintCpuMs)} CPU, ${fmtMs(res.lintMs)} wall under the profiler`);
   const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f))[0];
   const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')));
   console.log(formatProfileSummary(summary));
@@ -436,6 +507,7 @@ async function profilePart(opts, report) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  METRIC = opts.metric;
   PLUGIN_PATH = opts.plugin;
   setPluginDir(path.dirname(PLUGIN_PATH));
   const report = { startedAt: new Date().toISOString(), machine: machineLine(), options: opts, targets: [] };
@@ -451,7 +523,7 @@ async function main() {
   console.log(`\n== targets (${opts.size}-file project) ==`);
   for (const t of report.targets) console.log(t.line);
   if (report.targets.some((t) => t.ok === false)) console.log('  a target is missed: profile with `npm run bench -- --only profile`');
-  console.log(`\n${report.machine}`);
+  console.log(`\n${machineLine()}  (at the end)`);
   console.log(`total bench time ${fmtMs(performance.now() - t0)}`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const jsonPath = opts.json ?? path.join(RESULTS_DIR, `bench-${report.startedAt.replace(/[:.]/g, '-')}.json`);
