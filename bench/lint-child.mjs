@@ -2,7 +2,8 @@
 //
 //   node bench/lint-child.mjs '<json>'
 //
-// json: { cwd, config, mode: 'full' | 'editor', patterns?, edits?: [{ filePath, text }], warmupEdits? }
+// json: { cwd, config, mode: 'full' | 'editor', patterns?, edits?: [{ filePath, text }], cpuProfile? }
+// cpuProfile: write a .cpuprofile (node:inspector) of lintFiles ('full') or of the re-lints only ('editor').
 //
 // Prints one JSON line on stdout: lint time of the whole project (ESLint construction,
 // config + plugin loading, parsing, program creation, rules), message counts per rule,
@@ -11,6 +12,7 @@
 // twice: wall clock (…Ms) and CPU time of this process, user + system, all threads (…CpuMs);
 // the latter is far less disturbed by other load on a shared machine.
 
+import { writeFileSync } from 'node:fs';
 import { ESLint } from 'eslint';
 
 const args = JSON.parse(process.argv[2]);
@@ -18,12 +20,30 @@ const cpuMs = (since) => {
   const { user, system } = process.cpuUsage(since);
   return (user + system) / 1000;
 };
+
+let session;
+async function startProfile() {
+  const { Session } = await import('node:inspector/promises');
+  session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+}
+async function stopProfile() {
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(args.cpuProfile, JSON.stringify(profile));
+  session.disconnect();
+}
+
+if (args.cpuProfile && args.mode !== 'editor') await startProfile();
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 const eslint = new ESLint({ cwd: args.cwd, overrideConfigFile: args.config, cache: false });
 const results = await eslint.lintFiles(args.patterns ?? ['src']);
 const lintMs = performance.now() - t0;
 const lintCpuMs = cpuMs(c0);
+if (args.cpuProfile && args.mode !== 'editor') await stopProfile();
 
 const byRule = {};
 let fatal = 0;
@@ -43,6 +63,7 @@ if (args.mode === 'editor') {
   const relintMs = [];
   const relintCpuMs = [];
   const relintMessages = [];
+  if (args.cpuProfile) await startProfile();
   for (const edit of args.edits) {
     const c = process.cpuUsage();
     const t = performance.now();
@@ -56,6 +77,7 @@ if (args.mode === 'editor') {
       if (fatalSamples.length < 3) fatalSamples.push(`${edit.filePath}:${fatalMsg.line}: ${fatalMsg.message}`);
     }
   }
+  if (args.cpuProfile) await stopProfile();
   out.relintMs = relintMs;
   out.relintCpuMs = relintCpuMs;
   out.relintMessages = relintMessages;

@@ -6,7 +6,8 @@
 //   scaling  --sizes projects (250,500,1000,2000): baseline and plugin, time + memory growth
 //   editor   one long-lived ESLint instance lints the project, then lintText() re-lints
 //            edited handler/store files many times; median ms per re-lint vs baseline
-//   profile  (not in the default set) one plugin run with --cpu-prof, summarized
+//   profile  (not in the default set) CPU profile of a plugin run (node:inspector, like
+//            --cpu-prof), summarized: where the time goes, which plugin functions are hot
 //
 // Options:
 //   --only main,scaling,editor,profile   parts to run (default: main,scaling,editor)
@@ -19,6 +20,8 @@
 //   --seed N             generator seed (default 1)
 //   --no-warmup          skip the untimed warm-up run before main
 //   --no-peer-editor     editor scenario without the no-floating-promises config
+//   --profile-mode full,editor   what the profile part records (default both): the whole
+//                        project's lintFiles, and/or only the editor scenario's re-lints
 //   --no-noop            main part without the 'noop' reference config (typed parser + one rule
 //                        that does nothing: what enabling any rule at all costs ESLint)
 //   --json FILE          where to write the raw results (default bench/results/bench-<time>.json)
@@ -61,6 +64,7 @@ function parseArgs(argv) {
     warmup: true,
     peerEditor: true,
     noop: true,
+    profileModes: ['full', 'editor'],
     json: null,
     check: false,
     plugin: DEFAULT_PLUGIN_PATH,
@@ -93,6 +97,7 @@ function parseArgs(argv) {
       case '--no-warmup': opts.warmup = false; break;
       case '--no-peer-editor': opts.peerEditor = false; break;
       case '--no-noop': opts.noop = false; break;
+      case '--profile-mode': opts.profileModes = list(val()); break;
       case '--json': opts.json = val(); break;
       case '--check': opts.check = true; break;
       case '--plugin': opts.plugin = path.resolve(val()); break;
@@ -492,15 +497,22 @@ async function profilePart(opts, report) {
   }
   const dir = path.join(RESULTS_DIR, `prof-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(dir, { recursive: true });
-  console.log(`\n== profile: one plugin run on ${opts.size} files with --cpu-prof (${path.relative(REPO_ROOT, dir)}) ==`);
   const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH });
-  const res = await runChild({ cwd: meta.outDir, config: meta.configs.plugin, mode: 'full' }, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
-  sanity('plugin', res);
-  console.log(`  lint ${fmtMs(res.lintCpuMs)} CPU, ${fmtMs(res.lintMs)} wall under the profiler`);
-  const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f))[0];
-  const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')));
-  console.log(formatProfileSummary(summary));
-  report.profile = { file, summary };
+  report.profile = {};
+  for (const mode of opts.profileModes) {
+    const file = path.join(dir, `plugin-${mode}.cpuprofile`);
+    const what = mode === 'editor' ? `the ${opts.edits} lintText re-lints of the editor scenario` : 'lintFiles of the whole project';
+    console.log(`\n== profile (${mode}): plugin on ${opts.size} files, CPU profile of ${what} (${path.relative(REPO_ROOT, file)}) ==`);
+    const payload = { cwd: meta.outDir, config: meta.configs.plugin, mode, cpuProfile: file };
+    if (mode === 'editor') payload.edits = editorEdits(meta, opts.edits).edits.map(({ filePath, text }) => ({ filePath, text }));
+    const res = await runChild(payload);
+    sanity('plugin', res);
+    if (mode === 'editor') console.log(`  re-lint median ${fmtMs(median(res.relintCpuMs))} CPU, ${fmtMs(median(res.relintMs))} wall under the profiler`);
+    else console.log(`  lint ${fmtMs(res.lintCpuMs)} CPU, ${fmtMs(res.lintMs)} wall under the profiler`);
+    const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')));
+    console.log(formatProfileSummary(summary));
+    report.profile[mode] = { file, summary };
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -522,7 +534,7 @@ async function main() {
 
   console.log(`\n== targets (${opts.size}-file project) ==`);
   for (const t of report.targets) console.log(t.line);
-  if (report.targets.some((t) => t.ok === false)) console.log('  a target is missed: profile with `npm run bench -- --only profile`');
+  if (report.targets.some((t) => t.ok === false)) console.log('  a target is missed: profile with `npm run bench -- --only profile` (or node bench/profile.mjs <file.cpuprofile>)');
   console.log(`\n${machineLine()}  (at the end)`);
   console.log(`total bench time ${fmtMs(performance.now() - t0)}`);
   mkdirSync(RESULTS_DIR, { recursive: true });
