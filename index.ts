@@ -33,3 +33,6 @@ plugin.configs.strict = {
 };
 
 export default plugin;
+
+// `require('eslint-plugin-map-race')` (Node 20.19+ loads ES modules synchronously) returns the plugin itself.
+export { plugin as 'module.exports' };

@@ -29,7 +29,7 @@ export function describeFinding(finding: Finding, cwd: string): FindingMessageDa
     notes.push(
       finding.lockedElsewhere === finding.node
         ? 'Another path reaches this write under a lock: the paths disagree.'
-        : `It is written under a lock at ${positionLabel(finding.lockedElsewhere, cwd)}: the writes disagree.`,
+        : `It is also written under a lock at ${positionLabel(finding.lockedElsewhere, cwd)}: the writes disagree about locking.`,
     );
   }
   return {
@@ -45,7 +45,7 @@ export function describeFinding(finding: Finding, cwd: string): FindingMessageDa
 function contextWord(finding: Finding): string {
   switch (finding.context.kind) {
     case 'message':
-      return `message ${finding.context.description}`;
+      return finding.context.description;
     case 'atomics':
       return 'Atomics.wait loop';
     default:

@@ -26,67 +26,79 @@ export const DEFAULTS: ResolvedOptions = {
 const nameSchema: JSONSchema4 = { type: 'string', minLength: 1 };
 const named = (description: string): JSONSchema4 => ({ ...nameSchema, description });
 
+/** The real schema of each option. */
+const propertySchemas: Record<string, JSONSchema4> = {
+  ignorePaths: {
+    type: 'array',
+    items: nameSchema,
+    description: "Globs, relative to ESLint's working directory, of files left out of the analysis entirely. Default: `[]`.",
+  },
+  guards: {
+    type: 'array',
+    description: "The project's own locks: `{ callback }` or `{ acquire, release }` entries. Default: `[]`.",
+    items: {
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['callback'],
+          properties: { callback: named('In `guards`: function arguments of a call with this (dotted) name run under the lock.') },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['acquire', 'release'],
+          properties: {
+            acquire: named('In `guards`: a call with this (dotted) name takes the lock.'),
+            release: named('In `guards`: a call with this (dotted) name releases the lock taken by `acquire`.'),
+          },
+        },
+      ],
+    },
+  },
+  contexts: {
+    type: 'array',
+    description: "The project's own ways to receive messages: `{ handler }` or `{ expose }` entries. Default: `[]`.",
+    items: {
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['handler'],
+          properties: { handler: named('In `contexts`: function arguments of a call with this (dotted) name are message handlers.') },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['expose'],
+          properties: { expose: named('In `contexts`: every method of the object passed to a call with this (dotted) name is a message handler.') },
+        },
+      ],
+    },
+  },
+  interleaving: {
+    type: 'string',
+    enum: ['any', 'await'],
+    description: '`any`: every unguarded write a context reaches; `await`: only writes that run after the context gave control back. Default: `any`.',
+  },
+  reportUnusedIgnores: { type: 'boolean', description: 'Report map-race-ignore directives that cover no report. Default: `true`.' },
+  requireIgnoreReason: { type: 'boolean', description: 'A map-race-ignore directive must give a reason. Default: `false`.' },
+};
+
+/**
+ * ESLint prints a schema error with the offending value only (`Value "sometimes" should be
+ * equal to one of the allowed values`). So the top level lists the options (ESLint names
+ * an unknown one with the list of known ones) and the real checks sit in an `anyOf`: a
+ * failure there is also reported with the whole options object, which names the option.
+ */
 export const optionsSchema: JSONSchema4[] = [
   {
     type: 'object',
     additionalProperties: false,
-    properties: {
-      ignorePaths: {
-        type: 'array',
-        items: nameSchema,
-        description: "Globs, relative to ESLint's working directory, of files left out of the analysis entirely. Default: `[]`.",
-      },
-      guards: {
-        type: 'array',
-        description: "The project's own locks: `{ callback }` or `{ acquire, release }` entries. Default: `[]`.",
-        items: {
-          oneOf: [
-            {
-              type: 'object',
-              additionalProperties: false,
-              required: ['callback'],
-              properties: { callback: named('In `guards`: function arguments of a call with this (dotted) name run under the lock.') },
-            },
-            {
-              type: 'object',
-              additionalProperties: false,
-              required: ['acquire', 'release'],
-              properties: {
-                acquire: named('In `guards`: a call with this (dotted) name takes the lock.'),
-                release: named('In `guards`: a call with this (dotted) name releases the lock taken by `acquire`.'),
-              },
-            },
-          ],
-        },
-      },
-      contexts: {
-        type: 'array',
-        description: "The project's own ways to receive messages: `{ handler }` or `{ expose }` entries. Default: `[]`.",
-        items: {
-          oneOf: [
-            {
-              type: 'object',
-              additionalProperties: false,
-              required: ['handler'],
-              properties: { handler: named('In `contexts`: function arguments of a call with this (dotted) name are message handlers.') },
-            },
-            {
-              type: 'object',
-              additionalProperties: false,
-              required: ['expose'],
-              properties: { expose: named('In `contexts`: every method of the object passed to a call with this (dotted) name is a message handler.') },
-            },
-          ],
-        },
-      },
-      interleaving: {
-        type: 'string',
-        enum: ['any', 'await'],
-        description: '`any`: every unguarded write a context reaches; `await`: only writes that run after the context gave control back. Default: `any`.',
-      },
-      reportUnusedIgnores: { type: 'boolean', description: 'Report map-race-ignore directives that cover no report. Default: `true`.' },
-      requireIgnoreReason: { type: 'boolean', description: 'A map-race-ignore directive must give a reason. Default: `false`.' },
-    },
+    properties: Object.fromEntries(
+      Object.entries(propertySchemas).map(([name, schema]) => [name, { description: schema.description } as JSONSchema4]),
+    ),
+    anyOf: [{ type: 'object', properties: propertySchemas }],
   },
 ];
 

@@ -45,7 +45,7 @@ function write(container: string, registrationLine: number, extra: Partial<Recor
   return {
     container,
     interleaving: '',
-    context: "message 'message' handler",
+    context: "'message' handler",
     registration: `file.ts:${registrationLine}`,
     chain: '',
     lockNote: '',
@@ -141,7 +141,7 @@ process.on('message', onLong);
           {
             messageId: 'unguardedWrite',
             data: write("Map 'sessions'", 16, {
-              context: "message 'messageerror' handler",
+              context: "'messageerror' handler",
               chain: ' (onShort → put); 2 more contexts reach it',
             }),
             line: 4,
@@ -552,7 +552,7 @@ parentPort?.on('message', () => {});
         errors: [
           {
             messageId: 'unguardedWrite',
-            data: write("Map 'm'", 4, { lockNote: ' It is written under a lock at file.ts:7: the writes disagree.' }),
+            data: write("Map 'm'", 4, { lockNote: ' It is also written under a lock at file.ts:7: the writes disagree about locking.' }),
             line: 5,
           },
         ],
@@ -659,8 +659,8 @@ parentPort?.on('message', (key: string) => {
     assert.deepEqual(
       messages.map((m) => [m.line, m.message]),
       [
-        [4, "Record 'counts' is written without a lock, reachable from the message 'message' handler registered at file.ts:3. Hold a lock around it (navigator.locks.request, async-mutex runExclusive, …), or mark it `// map-race-ignore: <why>` if it is safe."],
-        [5, "Record 'counts' is written without a lock, reachable from the message 'message' handler registered at file.ts:3. Hold a lock around it (navigator.locks.request, async-mutex runExclusive, …), or mark it `// map-race-ignore: <why>` if it is safe."],
+        [4, "Record 'counts' is written without a lock, reachable from the 'message' handler registered at file.ts:3. Hold a lock around it (navigator.locks.request, async-mutex runExclusive, …), or mark it `// map-race-ignore: <why>` if it is safe."],
+        [5, "Record 'counts' is written without a lock, reachable from the 'message' handler registered at file.ts:3. Hold a lock around it (navigator.locks.request, async-mutex runExclusive, …), or mark it `// map-race-ignore: <why>` if it is safe."],
         [5, 'This map-race-ignore directive gives no reason, which requireIgnoreReason requires: write `// map-race-ignore: <why it is safe>`. It covers nothing until then.'],
         [7, 'This map-race-ignore directive covers no report of map-race/no-unguarded-map-write: remove it.'],
       ],

@@ -286,7 +286,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
       for (const call of calls) {
         const opened = openingOf(call);
         if (!opened) continue;
-        const region = opened.region ?? { start: call.end, end: unit.node.end };
+        const region = opened.region ?? { start: call.end, end: enclosingBlockEnd(call) };
         const release = calls.find(
           (candidate) => candidate.pos >= region.start && candidate.pos < region.end && candidate !== call && opened.isRelease(candidate),
         );
@@ -330,6 +330,12 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     return { callbackLock, bracketAt, lockCheckedAt };
   },
 });
+
+/** The end of the block (or case clause, or file) whose statement makes `call`: a lock taken there is held at most until then. */
+function enclosingBlockEnd(call: ts.CallExpression): number {
+  const container = ts.findAncestor(call.parent, (node) => ts.isBlock(node) || ts.isSourceFile(node) || ts.isCaseOrDefaultClause(node) || ts.isModuleBlock(node));
+  return container ? container.end : call.getSourceFile().end;
+}
 
 function isAwaited(call: ts.CallExpression): boolean {
   let node: ts.Node = call;

@@ -158,7 +158,8 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
         markSuspension(unit, node);
         return;
       case ts.SyntaxKind.ForOfStatement:
-        if ((node as ts.ForOfStatement).awaitModifier) markSuspension(unit, node);
+      case ts.SyntaxKind.ForInStatement:
+        recordLoopTarget(node as ts.ForOfStatement | ts.ForInStatement, unit);
         break;
       case ts.SyntaxKind.CallExpression:
         recordCall(node as ts.CallExpression, unit);
@@ -195,7 +196,10 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
     list.push(call);
 
     const callee = skipParens(call.expression);
-    const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+    const receiver =
+      ts.isPropertyAccessExpression(callee) || (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression))
+        ? callee.expression
+        : undefined;
     if (receiver && MAP_WRITE_METHODS.has(name)) {
       unit.writes.push({ node: call, receiver, kind: 'method', operation: name });
     }
@@ -221,6 +225,8 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
   const recordBinary = (binary: ts.BinaryExpression, unit: Unit): void => {
     const operator = binary.operatorToken.kind;
     if (operator < ts.SyntaxKind.FirstAssignment || operator > ts.SyntaxKind.LastAssignment) return;
+    // `[r.a = 1] = …`: the default of a destructuring target, which the pattern's own write covers.
+    if (isPatternDefault(binary)) return;
     const target = skipParens(binary.left);
     if (operator === ts.SyntaxKind.EqualsToken) {
       const propertyName = assignedPropertyName(target);
@@ -242,6 +248,17 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
     }
     if (isMemberAccess(target)) {
       unit.writes.push(memberWrite(target, binary, 'assign', ts.tokenToString(operator) ?? '='));
+    }
+  };
+
+  const recordLoopTarget = (loop: ts.ForOfStatement | ts.ForInStatement, unit: Unit): void => {
+    if (ts.isForOfStatement(loop) && loop.awaitModifier) markSuspension(unit, loop);
+    if (ts.isVariableDeclarationList(loop.initializer)) return;
+    const target = skipParens(loop.initializer);
+    if (isMemberAccess(target)) {
+      unit.writes.push(memberWrite(target, target, 'assign', ts.isForOfStatement(loop) ? 'for…of' : 'for…in'));
+    } else if (ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target)) {
+      for (const element of destructuringTargets(target)) unit.writes.push(memberWrite(element, loop.initializer, 'destructure', '='));
     }
   };
 
@@ -302,6 +319,30 @@ function destructuringTargets(pattern: ts.Expression): MemberAccess[] {
   };
   visitTarget(pattern);
   return found;
+}
+
+/** Whether an `=` expression is a default value inside a destructuring assignment pattern. */
+function isPatternDefault(binary: ts.BinaryExpression): boolean {
+  let node: ts.Node = binary;
+  for (;;) {
+    const parent = node.parent;
+    if (
+      ts.isArrayLiteralExpression(parent) ||
+      ts.isObjectLiteralExpression(parent) ||
+      ts.isPropertyAssignment(parent) ||
+      ts.isSpreadElement(parent) ||
+      ts.isSpreadAssignment(parent) ||
+      ts.isParenthesizedExpression(parent)
+    ) {
+      node = parent;
+      continue;
+    }
+    if (node === binary) return false;
+    return (
+      (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.left === node) ||
+      ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.initializer === node)
+    );
+  }
 }
 
 function assignedPropertyName(target: ts.Expression): string | undefined {
