@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { unwrapFunctionReference } from '../util/ast.js';
+import { resolveAlias } from '../util/types.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
 
 /**
@@ -44,7 +45,7 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
 
     const unitsOfSymbol = (symbol: ts.Symbol | undefined, depth: number): Unit[] => {
       if (!symbol) return [];
-      const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      const target = resolveAlias(checker, symbol)!;
       const units: Unit[] = [];
       for (const declaration of target.declarations ?? []) {
         for (const unit of unitsOfDeclaration(declaration, depth)) {
@@ -94,39 +95,40 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
       return units;
     };
 
-    const constructorsOf = (call: ts.NewExpression): Unit[] => {
-      const symbol = checker.getSymbolAtLocation(call.expression);
-      const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-      const classDeclaration = target?.declarations?.find(ts.isClassLike);
-      return classDeclaration ? constructorUnits(classDeclaration) : [];
+    const classOf = (expression: ts.Expression): ts.ClassLikeDeclaration | undefined => {
+      const symbol = checker.getSymbolAtLocation(expression);
+      const target = resolveAlias(checker, symbol);
+      return target?.declarations?.find(ts.isClassLike);
     };
 
-    const constructorUnits = (classDeclaration: ts.ClassLikeDeclaration): Unit[] => {
+    const baseClassOf = (classDeclaration: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration | undefined => {
+      const base = classDeclaration.heritageClauses
+        ?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)
+        ?.types[0]?.expression;
+      const baseClass = base && classOf(base);
+      return baseClass !== classDeclaration ? baseClass : undefined;
+    };
+
+    /** The constructor that `new C()` runs: C's own, or the nearest base class's. */
+    const constructorUnits = (classDeclaration: ts.ClassLikeDeclaration, depth = 0): Unit[] => {
       const ctor = classDeclaration.members.find(
         (member): member is ts.ConstructorDeclaration => ts.isConstructorDeclaration(member) && member.body !== undefined,
       );
       const unit = ctor && syntax.unitOf(ctor);
       if (unit) return [unit];
-      const base = classDeclaration.heritageClauses
-        ?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)
-        ?.types[0]?.expression;
-      if (!base) return [];
-      const baseSymbol = checker.getSymbolAtLocation(base);
-      const baseTarget = baseSymbol && baseSymbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(baseSymbol) : baseSymbol;
-      const baseClass = baseTarget?.declarations?.find(ts.isClassLike);
-      return baseClass && baseClass !== classDeclaration ? constructorUnits(baseClass) : [];
+      const base = depth < 20 ? baseClassOf(classDeclaration) : undefined;
+      return base ? constructorUnits(base, depth + 1) : [];
+    };
+
+    const constructorsOf = (call: ts.NewExpression): Unit[] => {
+      const classDeclaration = classOf(call.expression);
+      return classDeclaration ? constructorUnits(classDeclaration) : [];
     };
 
     const superConstructorsOf = (call: ts.CallExpression): Unit[] => {
       const classDeclaration = ts.findAncestor(call, ts.isClassLike);
-      const base = classDeclaration?.heritageClauses
-        ?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)
-        ?.types[0]?.expression;
-      if (!base) return [];
-      const symbol = checker.getSymbolAtLocation(base);
-      const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-      const baseClass = target?.declarations?.find(ts.isClassLike);
-      return baseClass ? constructorUnits(baseClass) : [];
+      const base = classDeclaration && baseClassOf(classDeclaration);
+      return base ? constructorUnits(base) : [];
     };
 
     const edgesOf = (unit: Unit): Edge[] => {

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { matchesDottedName, unwrapFunctionReference } from '../util/ast.js';
-import { declaredName, isFromPackage, isLibraryDeclaration, typeLineage } from '../util/types.js';
+import { declaredName, isFromPackage, isLibraryDeclaration, resolveAlias, typeLineage } from '../util/types.js';
 import { callgraphAnalyzer } from './callgraph.js';
 import { skipParens, syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit } from './syntax.js';
 
@@ -97,7 +97,7 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
       const callee = skipParens(call.expression);
       const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
       const symbol = checker.getSymbolAtLocation(nameNode);
-      const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      const target = resolveAlias(checker, symbol);
       return (target?.declarations ?? []).some((declaration) => isFromPackage(declaration, packages));
     };
 

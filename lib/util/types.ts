@@ -118,3 +118,8 @@ const PRIMITIVE =
   ts.TypeFlags.ESSymbolLike |
   ts.TypeFlags.VoidLike |
   ts.TypeFlags.Null;
+
+/** The symbol an import or re-export stands for; other symbols as they are. */
+export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Symbol | undefined {
+  return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+}
