@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { isFunctionWithBody } from '../util/ast.js';
+import { isFunctionWithBody, type FunctionWithBody } from '../util/ast.js';
 import { isDefaultLibDeclaration } from '../util/types.js';
 import { callgraphAnalyzer } from './callgraph.js';
 import { skipParens, syntaxAnalyzer, type Unit } from './syntax.js';
@@ -125,9 +125,20 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
     };
 
     /** What a function returns, seen from one call: its fresh values, shared values, or what the call passed in. */
+    const returning = new Set<Unit>();
     const returnOwnership = (callee: Unit, call: ts.CallExpression, scope: OwnershipScope): Ownership => {
       const node = callee.node;
-      if (ts.isSourceFile(node) || !node.body) return OWNED;
+      if (ts.isSourceFile(node) || !node.body || returning.has(callee)) return OWNED; // recursion: the other returns decide
+      returning.add(callee);
+      try {
+        return returnOwnershipOf(callee, node, call, scope);
+      } finally {
+        returning.delete(callee);
+      }
+    };
+
+    const returnOwnershipOf = (callee: Unit, node: FunctionWithBody, call: ts.CallExpression, scope: OwnershipScope): Ownership => {
+      if (!node.body) return OWNED;
       const returned: ts.Expression[] = [];
       if (!ts.isBlock(node.body)) {
         returned.push(node.body);
