@@ -324,6 +324,10 @@ async function mainPart(opts, report) {
       ),
     );
     report.targets.push(check('peak memory ≤ 1.2× baseline', memRatio <= 1.2, `${fmtX(memRatio)} (${fmtMB(med.plugin.rssKB)} vs ${fmtMB(med.baseline.rssKB)})`));
+    report.info.push(
+      `peak RSS plugin/noop ${fmtX(med.noop ? med.plugin.rssKB / med.noop.rssKB : NaN)} (noop/baseline ${fmtX(med.noop ? med.noop.rssKB / med.baseline.rssKB : NaN)}); ` +
+        `heap after GC plugin/baseline ${fmtX(med.plugin.retainedKB / med.baseline.retainedKB)}`,
+    );
   } else {
     report.targets.push(check('plugin/baseline ≤ 1.3', null, 'plugin not built'));
     report.targets.push(check('plugin adds ≤ ½ of what no-floating-promises adds', null, 'plugin not built'));
@@ -522,7 +526,7 @@ async function main() {
   METRIC = opts.metric;
   PLUGIN_PATH = opts.plugin;
   setPluginDir(path.dirname(PLUGIN_PATH));
-  const report = { startedAt: new Date().toISOString(), machine: machineLine(), options: opts, targets: [] };
+  const report = { startedAt: new Date().toISOString(), machine: machineLine(), options: opts, targets: [], info: [] };
   console.log('eslint-plugin-map-race benchmark');
   console.log(report.machine);
   console.log(`peak memory: ${haveGnuTime ? 'RSS high-water from /usr/bin/time -v' : 'process.resourceUsage().maxRSS in the child'}; plugin: ${pluginBuilt() ? path.relative(REPO_ROOT, PLUGIN_PATH) : 'NOT BUILT'}`);
@@ -534,6 +538,7 @@ async function main() {
 
   console.log(`\n== targets (${opts.size}-file project) ==`);
   for (const t of report.targets) console.log(t.line);
+  for (const line of report.info) console.log(`  [info] ${line}`);
   if (report.targets.some((t) => t.ok === false)) console.log('  a target is missed: profile with `npm run bench -- --only profile` (or node bench/profile.mjs <file.cpuprofile>)');
   console.log(`\n${machineLine()}  (at the end)`);
   console.log(`total bench time ${fmtMs(performance.now() - t0)}`);
