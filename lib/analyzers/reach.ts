@@ -93,7 +93,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
               if (symbol && !lockedContainers.has(symbol)) lockedContainers.set(symbol, write.site.node);
               continue;
             }
-            const point = visit.point ?? (awaitMode ? interleaving.pointBefore(unit, write.site.node) : undefined);
+            const point = awaitMode ? pointAt(visit, write.site.node) : undefined;
             if (awaitMode && !point) continue;
             if (!isShared(ownership.ownershipOf(write.site.receiver, scope))) continue;
             record(context, visit, write, point);
@@ -109,10 +109,13 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       guards.bracketAt(visit.unit, node) !== undefined ||
       (visit.lockIfChecked === true && guards.lockCheckedAt(visit.unit, node));
 
+    /** Where control was last given back before `node` runs: in its own function if there, else on the way in. */
+    const pointAt = (visit: Visit, node: ts.Node): ts.Node | undefined => interleaving.pointBefore(visit.unit, node) ?? visit.point;
+
     /** The state in which `edge` enters its target from `visit`. */
     const follow = (visit: Visit, edge: Edge): Visit => {
       const heldAtSite = isHeld(visit, edge.site);
-      const pointAtSite = visit.point ?? (awaitMode ? interleaving.pointBefore(visit.unit, edge.site) : undefined);
+      const pointAtSite = awaitMode ? pointAt(visit, edge.site) : undefined;
       let guarded = heldAtSite;
       let point = pointAtSite;
       let sharedLock = visit.sharedLock;
