@@ -58,5 +58,5 @@ function suspensionPhrase(point: ts.Node): string {
   if (ts.isAwaitExpression(point) || ts.isForOfStatement(point)) return 'after the await';
   if (ts.isYieldExpression(point)) return 'after the yield';
   if (ts.isCallExpression(point)) return `in a callback deferred by ${calleeName(point.expression) ?? 'a call'}`;
-  return 'in a function stored to be called later,';
+  return 'in an event handler assigned';
 }

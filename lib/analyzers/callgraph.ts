@@ -146,8 +146,9 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
         });
       }
       for (const nested of unit.nested) {
-        if (passedAsArgument.has(nested) || !isStoredForLater(nested.node as ts.Node)) continue;
-        edges.push({ kind: 'stored', from: unit, to: nested, site: nested.node });
+        if (passedAsArgument.has(nested)) continue;
+        const kind = laterUseOf(nested.node as ts.Node);
+        if (kind) edges.push({ kind, from: unit, to: nested, site: nested.node });
       }
       edgeMemo.set(unit, edges);
       return edges;
@@ -157,7 +158,7 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
   },
 });
 
-export type EdgeKind = 'call' | 'argument' | 'stored';
+export type EdgeKind = 'call' | 'argument' | 'stored' | 'handler';
 
 /** One way control goes from `from` into `to`. */
 export interface Edge {
@@ -178,21 +179,33 @@ export interface CallGraph {
 }
 
 /**
- * A function created inside another that is neither called by name (a declaration or
- * a variable's initializer, reached through calls), nor passed as an argument, nor
- * returned, is stored somewhere (an object, a property, a map) to be called later.
+ * How a function created inside another runs when it is neither called by name (a
+ * declaration, a variable's initializer, a class member: calls reach those), nor passed
+ * as an argument, nor returned: assigned to an `on…` event property it is a `handler`
+ * that runs in a later task; otherwise it is `stored` somewhere (an object, a property,
+ * a getter) for whoever calls it later.
  */
-function isStoredForLater(node: ts.Node): boolean {
-  if (ts.isFunctionDeclaration(node) || ts.isClassLike(node.parent)) return false;
+function laterUseOf(node: ts.Node): 'stored' | 'handler' | undefined {
+  if (ts.isFunctionDeclaration(node) || ts.isClassLike(node.parent)) return undefined;
   let current = node;
   while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isSatisfiesExpression(current.parent)) {
     current = current.parent;
   }
   const parent = current.parent;
-  if (ts.isVariableDeclaration(parent) && parent.initializer === current) return false;
-  if (ts.isReturnStatement(parent)) return false;
-  if (ts.isArrowFunction(parent) && parent.body === current) return false;
-  if (ts.isCallExpression(parent) && parent.expression === current) return false;
-  if (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent) && ts.isReturnStatement(node.parent.parent)) return false;
-  return true;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === current) return undefined;
+  if (ts.isPropertyDeclaration(parent) && parent.initializer === current) return undefined;
+  if (ts.isReturnStatement(parent)) return undefined;
+  if (ts.isArrowFunction(parent) && parent.body === current) return undefined;
+  if (ts.isCallExpression(parent) && parent.expression === current) return undefined;
+  if (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent) && ts.isReturnStatement(node.parent.parent)) return undefined;
+  if (
+    ts.isBinaryExpression(parent) &&
+    parent.right === current &&
+    parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    ts.isPropertyAccessExpression(parent.left) &&
+    /^on[a-z]/.test(parent.left.name.text)
+  ) {
+    return 'handler';
+  }
+  return 'stored';
 }

@@ -129,13 +129,22 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
           lockIfChecked = !heldAtSite;
         } else if (lock?.kind === 'shared') {
           sharedLock = lock.label;
+        } else if (deferral?.kind === 'stored') {
+          guarded = false;
+          point = undefined;
         } else if (deferral) {
           guarded = deferral.keepsLock && heldAtSite;
-          if (awaitMode) point = pointAtSite ?? edge.call;
+          if (awaitMode) point = edge.call;
         }
-      } else if (edge.kind === 'stored') {
+      } else if (edge.kind === 'handler') {
+        // An `on…` event property: the function runs in a later task, outside any lock.
         guarded = false;
-        if (awaitMode) point = pointAtSite ?? edge.site;
+        if (awaitMode) point = edge.site;
+      } else if (edge.kind === 'stored') {
+        // Stored for whoever calls it later, in a turn of its own: no lock, and nothing
+        // given back yet until the function itself awaits.
+        guarded = false;
+        point = undefined;
       }
       return { unit: edge.to, guarded, point, previous: visit, via: edge, depth: visit.depth + 1, sharedLock, lockIfChecked };
     };
