@@ -1,5 +1,5 @@
 import type { Finding } from './analyzers/reach.js';
-import ts from 'typescript';
+import ts from './util/typescript.cjs';
 import { calleeName, positionLabel } from './util/ast.js';
 
 /** The placeholders of the `unguardedWrite` message, filled from a finding. */

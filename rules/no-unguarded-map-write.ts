@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { ESLintUtils } from '@typescript-eslint/utils';
-import ts from 'typescript';
+import type ts from 'typescript';
 import {
   applyDirectives,
   ConfigError,

@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { unwrapFunctionReference } from '../util/ast.js';
 import { resolveAlias } from '../util/types.js';

@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { matchesDottedName, unwrapFunctionReference } from '../util/ast.js';
 import { declaredName, isFromPackage, isLibraryDeclaration, resolveAlias, typeLineage } from '../util/types.js';

@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../util/typescript.cjs';
 
 /**
  * directives: which reports a `// map-race-ignore` comment silences. The directive is

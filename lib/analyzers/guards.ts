@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, matchesDottedName, memberChain } from '../util/ast.js';
 import { declaredName, isFromPackage, isLibraryDeclaration, typeLineage } from '../util/types.js';

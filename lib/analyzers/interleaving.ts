@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, contains } from '../util/ast.js';
 import { skipParens, type Unit } from './syntax.js';

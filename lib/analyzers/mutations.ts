@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { mapKindOf, isDefaultLibDeclaration, type MapKind } from '../util/types.js';
 import { skipParens, type Unit, type WriteSite } from './syntax.js';

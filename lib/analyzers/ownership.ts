@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { isFunctionWithBody, type FunctionWithBody } from '../util/ast.js';
 import { isDefaultLibDeclaration } from '../util/types.js';

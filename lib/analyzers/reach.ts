@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import type { MapKind } from '../util/types.js';
 import { callgraphAnalyzer, type Edge } from './callgraph.js';

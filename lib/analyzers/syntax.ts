@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, isFunctionWithBody, type FunctionWithBody } from '../util/ast.js';
 

@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from './typescript.cjs';
 
 /** Whether a declaration comes from a typings file: TypeScript's default libs or a package's `.d.ts`. */
 export function isLibraryDeclaration(program: ts.Program, declaration: ts.Node): boolean {
