@@ -2,6 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { unwrapFunctionReference } from '../util/ast.js';
 import { resolveAlias } from '../util/types.js';
+import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
 
 /**
@@ -20,8 +21,28 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
   run(pass) {
     const syntax = pass.resultOf(syntaxAnalyzer);
     const { checker } = pass;
+    const { program } = pass;
     const edgeMemo = new Map<Unit, Edge[]>();
     const referenceMemo = new Map<ts.Node, Unit[]>();
+    /** The files the resolution under way has looked at. */
+    let dependencies = new Dependencies();
+
+    /** Memoised per program, and across programs while the files it depended on are unchanged. */
+    const cached = (node: ts.Node, compute: () => Unit[]): Unit[] => {
+      let units = referenceMemo.get(node) ?? resolutionCache.get(program, node);
+      if (!units) {
+        const outer = dependencies;
+        dependencies = new Dependencies();
+        dependencies.addNode(node);
+        units = compute();
+        for (const unit of units) dependencies.addNode(unit.node);
+        resolutionCache.set(node, units, dependencies.files);
+        for (const file of dependencies.files) outer.files.add(file);
+        dependencies = outer;
+      }
+      referenceMemo.set(node, units);
+      return units;
+    };
 
     const unitsOfDeclaration = (declaration: ts.Node, depth: number): Unit[] => {
       const direct = syntax.unitOf(declaration);
@@ -37,15 +58,29 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
       }
       if (ts.isShorthandPropertyAssignment(declaration)) {
         const value = checker.getShorthandAssignmentValueSymbol(declaration);
+        dependencies.addSymbol(value);
         return (value?.declarations ?? []).flatMap((inner) => unitsOfDeclaration(inner, depth + 1));
       }
       if (ts.isBindingElement(declaration) || ts.isParameter(declaration)) return [];
       return [];
     };
 
+    /** The symbol an alias stands for, with every file on the way (re-exports included) as a dependency. */
+    const followAlias = (symbol: ts.Symbol): ts.Symbol => {
+      let current = symbol;
+      dependencies.addSymbol(current);
+      for (let hops = 0; current.flags & ts.SymbolFlags.Alias && hops < 10; hops++) {
+        const next = checker.getImmediateAliasedSymbol(current);
+        if (!next) return resolveAlias(checker, symbol)!;
+        current = next;
+        dependencies.addSymbol(current);
+      }
+      return current.flags & ts.SymbolFlags.Alias ? resolveAlias(checker, current)! : current;
+    };
+
     const unitsOfSymbol = (symbol: ts.Symbol | undefined, depth: number): Unit[] => {
       if (!symbol) return [];
-      const target = resolveAlias(checker, symbol)!;
+      const target = followAlias(symbol);
       const units: Unit[] = [];
       for (const declaration of target.declarations ?? []) {
         for (const unit of unitsOfDeclaration(declaration, depth)) {
@@ -67,37 +102,38 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
       return [];
     };
 
-    const functionsOf = (expression: ts.Expression): Unit[] => {
-      let units = referenceMemo.get(expression);
-      if (!units) {
-        units = resolve(expression, 0);
-        referenceMemo.set(expression, units);
-      }
-      return units;
-    };
+    const functionsOf = (expression: ts.Expression): Unit[] => cached(expression, () => resolve(expression, 0));
 
-    const calleesOf = (call: ts.CallExpression | ts.NewExpression): Unit[] => {
-      let units = referenceMemo.get(call);
-      if (units) return units;
-      if (ts.isNewExpression(call)) {
-        units = constructorsOf(call);
-      } else if (call.expression.kind === ts.SyntaxKind.SuperKeyword) {
-        units = superConstructorsOf(call);
-      } else {
-        units = resolve(call.expression, 0);
-        if (units.length === 0 && !ts.isIdentifier(unwrapFunctionReference(call.expression))) {
-          const declaration = checker.getResolvedSignature(call)?.declaration;
-          const unit = declaration && syntax.unitOf(declaration);
-          if (unit) units = [unit];
-        }
+    const calleesOf = (call: ts.CallExpression | ts.NewExpression): Unit[] =>
+      cached(call, () => {
+        if (ts.isNewExpression(call)) return constructorsOf(call);
+        if (call.expression.kind === ts.SyntaxKind.SuperKeyword) return superConstructorsOf(call);
+        const units = resolve(call.expression, 0);
+        return units.length > 0 ? units : signatureTarget(call);
+      });
+
+    /**
+     * A callee the symbol walk did not reach (a call through a value whose type carries
+     * the signature). Overload resolution is costly, so it is skipped for plain names and
+     * for callees declared only in typings (`push`, `then`, `console.log`).
+     */
+    const signatureTarget = (call: ts.CallExpression): Unit[] => {
+      const callee = unwrapFunctionReference(call.expression);
+      if (ts.isIdentifier(callee)) return [];
+      const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+      const symbol = checker.getSymbolAtLocation(nameNode);
+      if (symbol?.declarations?.length && symbol.declarations.every((declaration) => declaration.getSourceFile().isDeclarationFile)) {
+        return [];
       }
-      referenceMemo.set(call, units);
-      return units;
+      const declaration = checker.getResolvedSignature(call)?.declaration;
+      dependencies.addNode(declaration);
+      const unit = declaration && syntax.unitOf(declaration);
+      return unit ? [unit] : [];
     };
 
     const classOf = (expression: ts.Expression): ts.ClassLikeDeclaration | undefined => {
       const symbol = checker.getSymbolAtLocation(expression);
-      const target = resolveAlias(checker, symbol);
+      const target = symbol && followAlias(symbol);
       return target?.declarations?.find(ts.isClassLike);
     };
 
@@ -157,6 +193,9 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
     return { edgesOf, calleesOf, functionsOf };
   },
 });
+
+/** Resolved callees and function references, reused by later programs while their files are unchanged. */
+const resolutionCache = new CrossProgramCache<ts.Node, Unit[]>();
 
 export type EdgeKind = 'call' | 'argument' | 'stored' | 'handler';
 

@@ -2,6 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { matchesDottedName, unwrapFunctionReference } from '../util/ast.js';
 import { declaredName, isFromPackage, isLibraryDeclaration, resolveAlias, typeLineage } from '../util/types.js';
+import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer } from './callgraph.js';
 import { skipParens, syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit } from './syntax.js';
 
@@ -37,6 +38,16 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
     };
 
     const isEndpoint = (candidate: RegistrationCandidate): boolean => {
+      const known = endpointCache.get(program, candidate.node);
+      if (known !== undefined) return known;
+      const dependencies = new Dependencies();
+      dependencies.addNode(candidate.node);
+      const decision = decideEndpoint(candidate, dependencies);
+      endpointCache.set(candidate.node, decision, dependencies.files);
+      return decision;
+    };
+
+    const decideEndpoint = (candidate: RegistrationCandidate, dependencies: Dependencies): boolean => {
       const memberName =
         candidate.kind === 'property'
           ? ts.isBinaryExpression(candidate.node) && skipParens(candidate.node.left)
@@ -44,6 +55,7 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
       if (!memberName) return false;
       const nameNode = ts.isPropertyAccessExpression(memberName) ? memberName.name : memberName;
       const symbol = checker.getSymbolAtLocation(nameNode);
+      dependencies.addSymbol(symbol);
       for (const declaration of symbol?.declarations ?? []) {
         if (!isLibraryDeclaration(program, declaration)) continue;
         const owner = declaration.parent;
@@ -56,8 +68,9 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
         }
       }
       if (!candidate.receiver) return false;
-      const receiverType = checker.getTypeAtLocation(candidate.receiver);
-      return typeLineage(checker, receiverType).some(
+      const lineage = typeLineage(checker, checker.getTypeAtLocation(candidate.receiver));
+      for (const typeSymbol of lineage) dependencies.addSymbol(typeSymbol);
+      return lineage.some(
         (typeSymbol) =>
           ENDPOINTS.has(declaredName(typeSymbol)) &&
           (typeSymbol.declarations ?? []).some((declaration) => isLibraryDeclaration(program, declaration)),
@@ -144,6 +157,9 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
     return contexts;
   },
 });
+
+/** Whether a registration's receiver is a message endpoint, reused across programs while its files are unchanged. */
+const endpointCache = new CrossProgramCache<ts.Node, boolean>();
 
 /** A file that mentions none of these cannot register a context (except through configured names). */
 const CHEAP_FILTER = /message|Atomics|expose|worker/;

@@ -2,6 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, matchesDottedName, memberChain } from '../util/ast.js';
 import { declaredName, isFromPackage, isLibraryDeclaration, typeLineage } from '../util/types.js';
+import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer } from './callgraph.js';
 import { skipParens, syntaxAnalyzer, type Unit } from './syntax.js';
 
@@ -34,7 +35,26 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     const bracketMemo = new Map<Unit, readonly Bracket[]>();
     const spinMemo = new Map<Unit, SpinRole | null>();
 
-    const lineageOf = (expression: ts.Expression): ts.Symbol[] => typeLineage(checker, checker.getTypeAtLocation(expression));
+    /** The files the computation under way has looked at: the dependencies of its cache entry. */
+    let dependencies = new Dependencies();
+    const collecting = <K extends object, V>(cache: CrossProgramCache<K, V>, key: K, node: ts.Node, compute: () => V): V => {
+      const known = cache.get(program, key);
+      if (known !== undefined) return known;
+      const outer = dependencies;
+      dependencies = new Dependencies();
+      dependencies.addNode(node);
+      const value = compute();
+      cache.set(key, value, dependencies.files);
+      for (const file of dependencies.files) outer.files.add(file);
+      dependencies = outer;
+      return value;
+    };
+
+    const lineageOf = (expression: ts.Expression): ts.Symbol[] => {
+      const lineage = typeLineage(checker, checker.getTypeAtLocation(expression));
+      for (const symbol of lineage) dependencies.addSymbol(symbol);
+      return lineage;
+    };
 
     const receiverIs = (receiver: ts.Expression, typeNames: readonly string[], packages: readonly string[]): boolean =>
       lineageOf(receiver).some(
@@ -49,7 +69,9 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
       const node = skipParens(argument);
       if (ts.isFunctionExpression(node) || ts.isArrowFunction(node)) return true;
       if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isCallExpression(node)) {
-        return checker.getTypeAtLocation(node).getCallSignatures().length > 0;
+        const type = checker.getTypeAtLocation(node);
+        dependencies.addSymbol(type.getSymbol());
+        return type.getCallSignatures().length > 0;
       }
       return false;
     };
@@ -69,6 +91,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
         }
         const nameNode: ts.Node = ts.isPropertyAccessExpression(expression) ? expression.name : expression;
         const declaration: ts.Declaration | undefined = checker.getSymbolAtLocation(nameNode)?.valueDeclaration;
+        dependencies.addNode(declaration);
         const initializer: ts.Expression | undefined =
           declaration && (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) ? declaration.initializer : undefined;
         expression = initializer && skipParens(initializer);
@@ -140,7 +163,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     const callbackLock = (call: ts.CallExpression | ts.NewExpression, argumentIndex: number): CallbackLock | undefined => {
       let locks = callbackMemo.get(call);
       if (!locks) {
-        locks = computeCallbackLocks(call);
+        locks = collecting(callbackLockCache, call, call, () => computeCallbackLocks(call));
         callbackMemo.set(call, locks);
       }
       return locks[argumentIndex];
@@ -172,6 +195,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
 
     const spinRoleOfCall = (call: ts.CallExpression, kind: SpinRole['kind']): SpinRole | undefined => {
       for (const callee of callgraph.calleesOf(call)) {
+        dependencies.addNode(callee.node);
         const role = spinRoleOf(callee);
         if (role?.kind === kind) return role;
       }
@@ -298,7 +322,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     const bracketAt = (unit: Unit, node: ts.Node): Bracket | undefined => {
       let brackets = bracketMemo.get(unit);
       if (!brackets) {
-        brackets = computeBrackets(unit);
+        brackets = collecting(bracketCache, unit, unit.node, () => computeBrackets(unit));
         bracketMemo.set(unit, brackets);
       }
       const start = node.getStart();
@@ -336,6 +360,10 @@ function enclosingBlockEnd(call: ts.CallExpression): number {
   const container = ts.findAncestor(call.parent, (node) => ts.isBlock(node) || ts.isSourceFile(node) || ts.isCaseOrDefaultClause(node) || ts.isModuleBlock(node));
   return container ? container.end : call.getSourceFile().end;
 }
+
+/** Lock decisions, reused across programs while the files they looked at are unchanged. */
+const callbackLockCache = new CrossProgramCache<ts.Node, readonly (CallbackLock | undefined)[]>();
+const bracketCache = new CrossProgramCache<Unit, readonly Bracket[]>();
 
 function isAwaited(call: ts.CallExpression): boolean {
   let node: ts.Node = call;

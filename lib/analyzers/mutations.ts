@@ -1,6 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { mapKindOf, isDefaultLibDeclaration, type MapKind } from '../util/types.js';
+import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
+import { isDefaultLibDeclaration, mapKindOf, typeLineage, type MapKind } from '../util/types.js';
 import { skipParens, type Unit, type WriteSite } from './syntax.js';
 
 /**
@@ -20,8 +21,9 @@ export const mutationsAnalyzer = defineAnalyzer<Mutations>({
     const { checker, program } = pass;
     const memo = new Map<Unit, readonly MapWrite[]>();
 
-    const kindOfWrite = (write: WriteSite): MapKind | undefined => {
+    const kindOfWrite = (write: WriteSite, dependencies: Dependencies): MapKind | undefined => {
       const receiverType = checker.getTypeAtLocation(write.receiver);
+      for (const symbol of typeLineage(checker, receiverType)) dependencies.addSymbol(symbol);
       const kind = mapKindOf(program, checker, receiverType);
       if (!kind) return undefined;
       switch (write.kind) {
@@ -51,21 +53,28 @@ export const mutationsAnalyzer = defineAnalyzer<Mutations>({
     };
 
     const writesOf = (unit: Unit): readonly MapWrite[] => {
-      let writes = memo.get(unit);
+      let writes = memo.get(unit) ?? writesCache.get(program, unit);
       if (!writes) {
-        writes = [];
+        const found: MapWrite[] = [];
+        const dependencies = new Dependencies();
+        dependencies.addNode(unit.node);
         for (const site of unit.writes) {
-          const kind = kindOfWrite(site);
-          if (kind) (writes as MapWrite[]).push({ site, mapKind: kind });
+          const kind = kindOfWrite(site, dependencies);
+          if (kind) found.push({ site, mapKind: kind });
         }
-        memo.set(unit, writes);
+        writesCache.set(unit, found, dependencies.files);
+        writes = found;
       }
+      memo.set(unit, writes);
       return writes;
     };
 
     return { writesOf };
   },
 });
+
+/** The map writes of a function, reused across programs while the files their types come from are unchanged. */
+const writesCache = new CrossProgramCache<Unit, readonly MapWrite[]>();
 
 /** `r['k']`: the literal key of an element-access write. */
 function literalKey(write: WriteSite): string | undefined {

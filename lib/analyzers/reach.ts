@@ -1,6 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import type { MapKind } from '../util/types.js';
+import { CrossProgramCache } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer, type Edge } from './callgraph.js';
 import { contextsAnalyzer, type Context } from './contexts.js';
 import { guardsAnalyzer } from './guards.js';
@@ -36,7 +37,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     const awaitMode = config.interleaving === 'await';
 
     const best = new Map<ts.Node, { finding: Finding; contexts: Set<Context> }>();
-    const lockedContainers = new Map<ts.Symbol, ts.Node>();
+    const lockedContainers = new Map<ts.Node, ts.Node>();
 
     const walk = (context: Context): void => {
       const visits = new Map<Unit, Visit[]>();
@@ -163,10 +164,16 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       return edge.call.arguments?.[index];
     };
 
-    const containerSymbol = (write: MapWrite): ts.Symbol | undefined => {
+    /** The declaration of the written container (a variable, a field): its identity across writes. */
+    const containerSymbol = (write: MapWrite): ts.Node | undefined => {
       const receiver = write.site.receiver;
+      const known = containerCache.get(pass.program, receiver);
+      if (known !== undefined) return known ?? undefined;
       const name = ts.isPropertyAccessExpression(receiver) ? receiver.name : receiver;
-      return checker.getSymbolAtLocation(name);
+      const symbol = checker.getSymbolAtLocation(name);
+      const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+      containerCache.set(receiver, declaration ?? null, [receiver.getSourceFile(), ...(declaration ? [declaration.getSourceFile()] : [])]);
+      return declaration;
     };
 
     const record = (context: Context, visit: Visit, write: MapWrite, point: ts.Node | undefined): void => {
@@ -244,13 +251,17 @@ export interface Finding {
   readonly sharedLock: string | undefined;
   /** A write to the same container made under a lock, if any. */
   readonly lockedElsewhere: ts.Node | undefined;
-  readonly symbol: ts.Symbol | undefined;
+  /** The declaration of the container, its identity. */
+  readonly symbol: ts.Node | undefined;
 }
 
 export interface ReachResult {
   findingsFor(fileName: string): readonly Finding[];
   readonly contexts: readonly Context[];
 }
+
+/** Which declaration each write's receiver names, reused across programs while both files are unchanged. */
+const containerCache = new CrossProgramCache<ts.Node, ts.Node | null>();
 
 function describeContainer(write: MapWrite): string {
   const text = write.site.receiver.getText().replace(/\s+/g, ' ');

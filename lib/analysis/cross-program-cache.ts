@@ -1,0 +1,43 @@
+import type ts from 'typescript';
+
+/**
+ * Typed facts that hold only nodes, kept across programs. The editor's project service
+ * builds a new `ts.Program` on every edit but keeps the `ts.SourceFile` (and so every
+ * node) of each unchanged file. An entry stays valid in a later program while every
+ * source file it was derived from — the file of its key and the files of the
+ * declarations the checker led to — is the very same object there; an edit to any of
+ * them recomputes it. Facts that depend on a type declared in a third file that neither
+ * holds the key nor a declaration it resolved to are not tracked (see README: editor).
+ */
+export class CrossProgramCache<K extends object, V> {
+  readonly #entries = new WeakMap<K, { readonly value: V; readonly dependencies: readonly ts.SourceFile[] }>();
+
+  get(program: ts.Program, key: K): V | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    for (const file of entry.dependencies) {
+      if (program.getSourceFile(file.fileName) !== file) {
+        this.#entries.delete(key);
+        return undefined;
+      }
+    }
+    return entry.value;
+  }
+
+  set(key: K, value: V, dependencies: Iterable<ts.SourceFile>): void {
+    this.#entries.set(key, { value, dependencies: [...new Set(dependencies)] });
+  }
+}
+
+/** Collects the source files a computation looked at, as the dependencies of its cache entry. */
+export class Dependencies {
+  readonly files = new Set<ts.SourceFile>();
+
+  addNode(node: ts.Node | undefined): void {
+    if (node) this.files.add(node.getSourceFile());
+  }
+
+  addSymbol(symbol: ts.Symbol | undefined): void {
+    for (const declaration of symbol?.declarations ?? []) this.files.add(declaration.getSourceFile());
+  }
+}
