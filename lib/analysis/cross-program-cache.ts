@@ -15,8 +15,9 @@ export class CrossProgramCache<K extends object, V> {
   get(program: ts.Program, key: K): V | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
+    const current = sourceFilesOf(program);
     for (const file of entry.dependencies) {
-      if (program.getSourceFile(file.fileName) !== file) {
+      if (!current.has(file)) {
         this.#entries.delete(key);
         return undefined;
       }
@@ -27,6 +28,18 @@ export class CrossProgramCache<K extends object, V> {
   set(key: K, value: V, dependencies: Iterable<ts.SourceFile>): void {
     this.#entries.set(key, { value, dependencies: [...new Set(dependencies)] });
   }
+}
+
+const sourceFilesByProgram = new WeakMap<ts.Program, ReadonlySet<ts.SourceFile>>();
+
+/** The source files of a program, as a set: whether a file is unchanged is then one lookup. */
+export function sourceFilesOf(program: ts.Program): ReadonlySet<ts.SourceFile> {
+  let files = sourceFilesByProgram.get(program);
+  if (!files) {
+    files = new Set(program.getSourceFiles());
+    sourceFilesByProgram.set(program, files);
+  }
+  return files;
 }
 
 /** Collects the source files a computation looked at, as the dependencies of its cache entry. */

@@ -147,12 +147,11 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
     };
 
     const configuredNames = config.contexts.map((spec) => ('handler' in spec ? spec.handler : spec.expose).split('.').pop()!);
+    const mayRegister = mayRegisterByNames(configuredNames);
     for (const file of program.getSourceFiles()) {
-      if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
-      if (/[\\/]node_modules[\\/]/.test(file.fileName) || config.isIgnoredFile(file.fileName)) continue;
-      const text = file.text;
-      if (!CHEAP_FILTER.test(text) && !configuredNames.some((name) => text.includes(name))) continue;
-      scanFile(syntax.facts(file), text);
+      if (file.isDeclarationFile || !mayRegister(file)) continue;
+      if (program.isSourceFileFromExternalLibrary(file) || config.isIgnoredFile(file.fileName)) continue;
+      scanFile(syntax.facts(file), file.text);
     }
     return contexts;
   },
@@ -163,6 +162,30 @@ const endpointCache = new CrossProgramCache<ts.Node, boolean>();
 
 /** A file that mentions none of these cannot register a context (except through configured names). */
 const CHEAP_FILTER = /message|Atomics|expose|worker/;
+
+const filtersByNames = new Map<string, (file: ts.SourceFile) => boolean>();
+
+/** The cheap text test, remembered per file: an edit elsewhere does not re-read a file's text. */
+function mayRegisterByNames(configuredNames: readonly string[]): (file: ts.SourceFile) => boolean {
+  const key = configuredNames.join('\0');
+  let filter = filtersByNames.get(key);
+  if (!filter) {
+    const answers = new WeakMap<ts.SourceFile, boolean>();
+    filter = (file) => {
+      let answer = answers.get(file);
+      if (answer === undefined) {
+        const text = file.text;
+        answer =
+          !/[\\/]node_modules[\\/]/.test(file.fileName) &&
+          (CHEAP_FILTER.test(text) || configuredNames.some((name) => text.includes(name)));
+        answers.set(file, answer);
+      }
+      return answer;
+    };
+    filtersByNames.set(key, filter);
+  }
+  return filter;
+}
 
 const ENDPOINTS = new Set([
   'Worker',

@@ -325,6 +325,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
         brackets = collecting(bracketCache, unit, unit.node, () => computeBrackets(unit));
         bracketMemo.set(unit, brackets);
       }
+      if (brackets.length === 0) return undefined;
       const start = node.getStart();
       return brackets.find((bracket) => start >= bracket.start && start < bracket.end);
     };

@@ -22,6 +22,7 @@ export const interleavingAnalyzer = defineAnalyzer<Interleaving>({
     const deferralMemo = new Map<ts.CallExpression | ts.NewExpression, Deferral | null>();
 
     const pointBefore = (unit: Unit, node: ts.Node): ts.Node | undefined => {
+      if (unit.suspensions.length === 0) return undefined;
       let point: ts.Node | undefined;
       for (const suspension of unit.suspensions) {
         if (precedes(suspension, node)) point = suspension;
@@ -85,7 +86,7 @@ const LISTENER_METHODS = new Set(['addEventListener', 'on', 'once', 'addListener
  * before `node` starts, or it sits inside `node`'s own operands (`m.set(k, await v)`).
  */
 function precedes(point: ts.Node, node: ts.Node): boolean {
-  if (point.end <= node.getStart()) return true;
+  if (point.end <= node.pos) return true; // a node's leading trivia starts where the token before it ends
   return point.pos >= node.pos && point.end <= node.end && point !== node && !contains(point, node);
 }
 

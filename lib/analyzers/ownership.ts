@@ -2,6 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { isFunctionWithBody, type FunctionWithBody } from '../util/ast.js';
 import { isDefaultLibDeclaration } from '../util/types.js';
+import { CrossProgramCache } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer } from './callgraph.js';
 import { skipParens, syntaxAnalyzer, type Unit } from './syntax.js';
 
@@ -80,14 +81,28 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
       return isPerInvocation(owner, scope) ? OWNED : { kind: 'shared', reason: 'captured' };
     };
 
-    const identifierOwnership = (identifier: ts.Identifier, scope: OwnershipScope): Ownership => {
+    /** What an identifier names, as a declaration node (or a shared/owned answer when it has none), cached across programs. */
+    const bindingOf = (identifier: ts.Identifier): ts.Declaration | Ownership => {
+      const known = bindingCache.get(program, identifier);
+      if (known) return known;
       const symbol = checker.getSymbolAtLocation(identifier);
-      if (!symbol) return OWNED;
-      if (symbol.escapedName === 'globalThis' && !symbol.valueDeclaration) return { kind: 'shared', reason: 'global' };
-      if (symbol.flags & ts.SymbolFlags.Alias) return { kind: 'shared', reason: 'module' };
-      const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
-      if (!declaration) return symbol.flags & ts.SymbolFlags.Variable ? { kind: 'shared', reason: 'global' } : OWNED;
-      return declarationOwnership(declaration, scope);
+      let binding: ts.Declaration | Ownership;
+      if (!symbol) binding = OWNED;
+      else if (symbol.escapedName === 'globalThis' && !symbol.valueDeclaration) binding = { kind: 'shared', reason: 'global' };
+      else if (symbol.flags & ts.SymbolFlags.Alias) binding = { kind: 'shared', reason: 'module' };
+      else {
+        const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
+        binding = declaration ?? (symbol.flags & ts.SymbolFlags.Variable ? { kind: 'shared', reason: 'global' } : OWNED);
+      }
+      const files = [identifier.getSourceFile()];
+      if ('kind' in binding && typeof binding.kind === 'number') files.push((binding as ts.Declaration).getSourceFile());
+      bindingCache.set(identifier, binding, files);
+      return binding;
+    };
+
+    const identifierOwnership = (identifier: ts.Identifier, scope: OwnershipScope): Ownership => {
+      const binding = bindingOf(identifier);
+      return typeof binding.kind === 'number' ? declarationOwnership(binding as ts.Declaration, scope) : (binding as Ownership);
     };
 
     const thisOwnership = (node: ts.Node, scope: OwnershipScope): Ownership => {
@@ -208,6 +223,9 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
     return { ownershipOf };
   },
 });
+
+/** What each identifier names, reused across programs while its file and the declaration's file are unchanged. */
+const bindingCache = new CrossProgramCache<ts.Identifier, ts.Declaration | Ownership>();
 
 /** The index that stands for `this` in a parameter ownership. */
 export const THIS_PARAMETER = -1;
