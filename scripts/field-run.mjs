@@ -4,7 +4,7 @@
 //
 //   node scripts/field-run.mjs <checkout-dir> [--mode any|await|both] [--json out.json]
 //                              [--typescript auto|bundled|<dir>] [--ignore <glob>]...
-//                              [--plugin <file>] [--probe]
+//                              [--plugin <file>] [--options <json>] [--probe]
 //
 // --mode        interleaving mode(s) to run (default: both)
 // --json        write the raw results (per mode: every ESLint message, skipped files, crashes)
@@ -15,6 +15,7 @@
 //               so a project written for TS 5 is typed as its authors see it only with its own TS.
 // --ignore      extra glob(s) to ignore, relative to the checkout (repeatable)
 // --plugin      load the plugin from this file instead of ../dist/index.js
+// --options     more rule options as JSON, e.g. '{"contexts":[{"handler":"subscribeToMasterMessages"}]}'
 // --probe       plumbing check: do not load the plugin; run a probe rule that asks the type
 //               checker about every call and import instead (also works before dist/ exists)
 //
@@ -63,11 +64,11 @@ let pluginPath = path.resolve(scriptDir, '../dist/index.js');
 // ---------------------------------------------------------------- arguments
 function usage(msg) {
   if (msg) console.error(`field-run: ${msg}`);
-  console.error('usage: node scripts/field-run.mjs <checkout-dir> [--mode any|await|both] [--json out.json] [--typescript auto|bundled|<dir>] [--ignore <glob>]... [--plugin <file>] [--probe]');
+  console.error('usage: node scripts/field-run.mjs <checkout-dir> [--mode any|await|both] [--json out.json] [--typescript auto|bundled|<dir>] [--ignore <glob>]... [--plugin <file>] [--options <json>] [--probe]');
   process.exit(3);
 }
 const argv = process.argv.slice(2);
-const opts = { mode: 'both', json: null, typescript: 'auto', ignore: [], probe: false, dir: null };
+const opts = { mode: 'both', json: null, typescript: 'auto', ignore: [], probe: false, dir: null, ruleOptions: {} };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const val = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
@@ -80,6 +81,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--ignore') opts.ignore.push(val());
   else if (a.startsWith('--ignore=')) opts.ignore.push(a.slice(9));
   else if (a === '--probe') opts.probe = true;
+  else if (a === '--options') opts.ruleOptions = parseRuleOptions(val());
   else if (a === '--plugin') pluginPath = path.resolve(val());
   else if (a === '-h' || a === '--help') usage();
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
@@ -87,6 +89,16 @@ for (let i = 0; i < argv.length; i++) {
   else usage(`unexpected argument ${a}`);
 }
 if (!opts.dir) usage('missing <checkout-dir>');
+
+function parseRuleOptions(text) {
+  try {
+    const parsed = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed;
+  } catch (error) {
+    return usage(`--options must be a JSON object of rule options: ${error.message}`);
+  }
+}
 if (!['any', 'await', 'both'].includes(opts.mode)) usage(`bad --mode ${opts.mode}`);
 const root = fs.realpathSync(path.resolve(opts.dir));
 if (!fs.statSync(root).isDirectory()) usage(`${root} is not a directory`);
@@ -458,7 +470,7 @@ let exitCode = classifyCrashes.length ? 2 : 0;
 for (const mode of modes) {
   const eslint = mode === 'probe'
     ? makeEslint({ projectService, plugins: { probe: probePlugin }, rules: { 'probe/types': 'error' } })
-    : makeEslint({ projectService, plugins: { 'map-race': plugin }, rules: { [RULE]: ['error', { interleaving: mode }] } });
+    : makeEslint({ projectService, plugins: { 'map-race': plugin }, rules: { [RULE]: ['error', { ...opts.ruleOptions, interleaving: mode }] } });
   const t1 = performance.now();
   const { results, crashes } = await lintEach(eslint, toLint, mode);
   const ms = performance.now() - t1;
