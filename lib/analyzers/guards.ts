@@ -252,8 +252,12 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
         ['Mutex', 'MutexInterface', 'Semaphore', 'SemaphoreInterface', 'AwaitLock'],
         ['async-mutex', 'await-lock'],
       );
-      if (!fromLockPackage && !releaseBinding) return undefined;
+      // Any other receiver: a lock of the project's own, when the same function later calls
+      // `receiver.release()`, and not when it asks for a shared mode (`acquire('shared')`).
+      const asksShared = call.arguments.some((argument) => ts.isStringLiteralLike(argument) && /^(shared|read)$/i.test(argument.text));
+      if (asksShared || (!fromLockPackage && !releaseBinding && !isLockMethodPair(receiver))) return undefined;
       return {
+        requiresRelease: !fromLockPackage && !releaseBinding,
         label,
         isRelease: (candidate) => {
           const target = skipParens(candidate.expression);
@@ -314,9 +318,18 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
         const release = calls.find(
           (candidate) => candidate.pos >= region.start && candidate.pos < region.end && candidate !== call && opened.isRelease(candidate),
         );
+        if (!release && opened.requiresRelease) continue;
         brackets.push({ start: region.start, end: release ? release.getStart() : region.end, label: opened.label });
       }
       return brackets;
+    };
+
+    /** Whether the receiver's type has both `acquire` and `release` methods (a project's own lock class). */
+    const isLockMethodPair = (receiver: ts.Expression): boolean => {
+      const type = checker.getTypeAtLocation(receiver);
+      dependencies.addSymbol(type.getSymbol());
+      const release = checker.getPropertyOfType(type, 'release');
+      return release !== undefined && checker.getPropertyOfType(type, 'acquire') !== undefined;
     };
 
     const bracketAt = (unit: Unit, node: ts.Node): Bracket | undefined => {
@@ -435,6 +448,8 @@ function releaseBindingOf(call: ts.CallExpression): string | undefined {
 
 interface Opening {
   readonly label: string;
+  /** Recognised only by its shape: a lock only when the matching release follows. */
+  readonly requiresRelease?: boolean;
   isRelease(candidate: ts.CallExpression): boolean;
   /** Where the lock may be held; by default from the acquire to the end of the function. */
   readonly region?: { readonly start: number; readonly end: number };
