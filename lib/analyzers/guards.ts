@@ -3,6 +3,7 @@ import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, matchesDottedName, memberChain } from '../util/ast.js';
 import { declaredName, isFromPackage, isLibraryDeclaration, typeLineage } from '../util/types.js';
 import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
+import type { GuardSpec } from '../analysis/config.js';
 import { callgraphAnalyzer } from './callgraph.js';
 import { skipParens, syntaxAnalyzer, type Unit } from './syntax.js';
 
@@ -29,6 +30,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
   requires: [syntaxAnalyzer, callgraphAnalyzer],
   run(pass) {
     const { checker, program, config } = pass;
+    const caches = guardCachesFor(config.guards);
     const syntax = pass.resultOf(syntaxAnalyzer);
     const callgraph = pass.resultOf(callgraphAnalyzer);
     const callbackMemo = new Map<ts.CallExpression | ts.NewExpression, readonly (CallbackLock | undefined)[]>();
@@ -163,7 +165,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     const callbackLock = (call: ts.CallExpression | ts.NewExpression, argumentIndex: number): CallbackLock | undefined => {
       let locks = callbackMemo.get(call);
       if (!locks) {
-        locks = collecting(callbackLockCache, call, call, () => computeCallbackLocks(call));
+        locks = collecting(caches.callbackLocks, call, call, () => computeCallbackLocks(call));
         callbackMemo.set(call, locks);
       }
       return locks[argumentIndex];
@@ -335,7 +337,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     const bracketAt = (unit: Unit, node: ts.Node): Bracket | undefined => {
       let brackets = bracketMemo.get(unit);
       if (!brackets) {
-        brackets = collecting(bracketCache, unit, unit.node, () => computeBrackets(unit));
+        brackets = collecting(caches.brackets, unit, unit.node, () => computeBrackets(unit));
         bracketMemo.set(unit, brackets);
       }
       if (brackets.length === 0) return undefined;
@@ -375,9 +377,25 @@ function enclosingBlockEnd(call: ts.CallExpression): number {
   return container ? container.end : call.getSourceFile().end;
 }
 
-/** Lock decisions, reused across programs while the files they looked at are unchanged. */
-const callbackLockCache = new CrossProgramCache<ts.Node, readonly (CallbackLock | undefined)[]>();
-const bracketCache = new CrossProgramCache<Unit, readonly Bracket[]>();
+/**
+ * Lock decisions, reused across programs while the files they looked at are unchanged.
+ * They depend on the configured `guards`, so each configuration has its own.
+ */
+interface GuardCaches {
+  readonly callbackLocks: CrossProgramCache<ts.Node, readonly (CallbackLock | undefined)[]>;
+  readonly brackets: CrossProgramCache<Unit, readonly Bracket[]>;
+}
+const guardCachesByConfig = new Map<string, GuardCaches>();
+
+function guardCachesFor(guards: readonly GuardSpec[]): GuardCaches {
+  const key = JSON.stringify(guards);
+  let caches = guardCachesByConfig.get(key);
+  if (!caches) {
+    caches = { callbackLocks: new CrossProgramCache(), brackets: new CrossProgramCache() };
+    guardCachesByConfig.set(key, caches);
+  }
+  return caches;
+}
 
 function isAwaited(call: ts.CallExpression): boolean {
   let node: ts.Node = call;
