@@ -54,3 +54,30 @@ export class Dependencies {
     for (const declaration of symbol?.declarations ?? []) this.files.add(declaration.getSourceFile());
   }
 }
+
+/**
+ * Runs computations whose results go into cross-program caches, collecting what each
+ * looked at as its dependencies; a computation nested in another adds its files to the
+ * outer one too.
+ */
+export class DependencyTracker {
+  current = new Dependencies();
+
+  constructor(private readonly program: ts.Program) {}
+
+  memoize<K extends object, V>(cache: CrossProgramCache<K, V>, key: K, node: ts.Node, compute: () => V): V {
+    const known = cache.get(this.program, key);
+    if (known !== undefined) return known;
+    const outer = this.current;
+    this.current = new Dependencies();
+    this.current.addNode(node);
+    try {
+      const value = compute();
+      cache.set(key, value, this.current.files);
+      for (const file of this.current.files) outer.files.add(file);
+      return value;
+    } finally {
+      this.current = outer;
+    }
+  }
+}

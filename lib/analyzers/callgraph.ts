@@ -2,7 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { unwrapFunctionReference } from '../util/ast.js';
 import { resolveAlias } from '../util/types.js';
-import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
+import { CrossProgramCache, DependencyTracker } from '../analysis/cross-program-cache.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
 
 /**
@@ -24,23 +24,20 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
     const { program } = pass;
     const edgeMemo = new Map<Unit, Edge[]>();
     const referenceMemo = new Map<ts.Node, Unit[]>();
-    /** The files the resolution under way has looked at. */
-    let dependencies = new Dependencies();
+    /** Collects the files each cached resolution looked at. */
+    const tracker = new DependencyTracker(program);
 
     /** Memoised per program, and across programs while the files it depended on are unchanged. */
     const cached = (node: ts.Node, compute: () => Unit[]): Unit[] => {
-      let units = referenceMemo.get(node) ?? resolutionCache.get(program, node);
+      let units = referenceMemo.get(node);
       if (!units) {
-        const outer = dependencies;
-        dependencies = new Dependencies();
-        dependencies.addNode(node);
-        units = compute();
-        for (const unit of units) dependencies.addNode(unit.node);
-        resolutionCache.set(node, units, dependencies.files);
-        for (const file of dependencies.files) outer.files.add(file);
-        dependencies = outer;
+        units = tracker.memoize(resolutionCache, node, node, () => {
+          const resolved = compute();
+          for (const unit of resolved) tracker.current.addNode(unit.node);
+          return resolved;
+        });
+        referenceMemo.set(node, units);
       }
-      referenceMemo.set(node, units);
       return units;
     };
 
@@ -58,7 +55,7 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
       }
       if (ts.isShorthandPropertyAssignment(declaration)) {
         const value = checker.getShorthandAssignmentValueSymbol(declaration);
-        dependencies.addSymbol(value);
+        tracker.current.addSymbol(value);
         return (value?.declarations ?? []).flatMap((inner) => unitsOfDeclaration(inner, depth + 1));
       }
       if (ts.isBindingElement(declaration) || ts.isParameter(declaration)) return [];
@@ -68,12 +65,12 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
     /** The symbol an alias stands for, with every file on the way (re-exports included) as a dependency. */
     const followAlias = (symbol: ts.Symbol): ts.Symbol => {
       let current = symbol;
-      dependencies.addSymbol(current);
+      tracker.current.addSymbol(current);
       for (let hops = 0; current.flags & ts.SymbolFlags.Alias && hops < 10; hops++) {
         const next = checker.getImmediateAliasedSymbol(current);
         if (!next) return resolveAlias(checker, symbol)!;
         current = next;
-        dependencies.addSymbol(current);
+        tracker.current.addSymbol(current);
       }
       return current.flags & ts.SymbolFlags.Alias ? resolveAlias(checker, current)! : current;
     };
@@ -126,7 +123,7 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
         return [];
       }
       const declaration = checker.getResolvedSignature(call)?.declaration;
-      dependencies.addNode(declaration);
+      tracker.current.addNode(declaration);
       const unit = declaration && syntax.unitOf(declaration);
       return unit ? [unit] : [];
     };

@@ -2,7 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, matchesDottedName, memberChain } from '../util/ast.js';
 import { declaredName, isFromPackage, isLibraryDeclaration, typeLineage } from '../util/types.js';
-import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
+import { CrossProgramCache, DependencyTracker } from '../analysis/cross-program-cache.js';
 import type { GuardSpec } from '../analysis/config.js';
 import { callgraphAnalyzer } from './callgraph.js';
 import { skipParens, syntaxAnalyzer, type Unit } from './syntax.js';
@@ -37,24 +37,12 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     const bracketMemo = new Map<Unit, readonly Bracket[]>();
     const spinMemo = new Map<Unit, SpinRole | null>();
 
-    /** The files the computation under way has looked at: the dependencies of its cache entry. */
-    let dependencies = new Dependencies();
-    const collecting = <K extends object, V>(cache: CrossProgramCache<K, V>, key: K, node: ts.Node, compute: () => V): V => {
-      const known = cache.get(program, key);
-      if (known !== undefined) return known;
-      const outer = dependencies;
-      dependencies = new Dependencies();
-      dependencies.addNode(node);
-      const value = compute();
-      cache.set(key, value, dependencies.files);
-      for (const file of dependencies.files) outer.files.add(file);
-      dependencies = outer;
-      return value;
-    };
+    /** Collects the files each cached decision looked at. */
+    const tracker = new DependencyTracker(program);
 
     const lineageOf = (expression: ts.Expression): ts.Symbol[] => {
       const lineage = typeLineage(checker, checker.getTypeAtLocation(expression));
-      for (const symbol of lineage) dependencies.addSymbol(symbol);
+      for (const symbol of lineage) tracker.current.addSymbol(symbol);
       return lineage;
     };
 
@@ -72,7 +60,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
       if (ts.isFunctionExpression(node) || ts.isArrowFunction(node)) return true;
       if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isCallExpression(node)) {
         const type = checker.getTypeAtLocation(node);
-        dependencies.addSymbol(type.getSymbol());
+        tracker.current.addSymbol(type.getSymbol());
         return type.getCallSignatures().length > 0;
       }
       return false;
@@ -93,7 +81,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
         }
         const nameNode: ts.Node = ts.isPropertyAccessExpression(expression) ? expression.name : expression;
         const declaration: ts.Declaration | undefined = checker.getSymbolAtLocation(nameNode)?.valueDeclaration;
-        dependencies.addNode(declaration);
+        tracker.current.addNode(declaration);
         const initializer: ts.Expression | undefined =
           declaration && (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) ? declaration.initializer : undefined;
         expression = initializer && skipParens(initializer);
@@ -165,7 +153,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     const callbackLock = (call: ts.CallExpression | ts.NewExpression, argumentIndex: number): CallbackLock | undefined => {
       let locks = callbackMemo.get(call);
       if (!locks) {
-        locks = collecting(caches.callbackLocks, call, call, () => computeCallbackLocks(call));
+        locks = tracker.memoize(caches.callbackLocks, call, call, () => computeCallbackLocks(call));
         callbackMemo.set(call, locks);
       }
       return locks[argumentIndex];
@@ -197,7 +185,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
 
     const spinRoleOfCall = (call: ts.CallExpression, kind: SpinRole['kind']): SpinRole | undefined => {
       for (const callee of callgraph.calleesOf(call)) {
-        dependencies.addNode(callee.node);
+        tracker.current.addNode(callee.node);
         const role = spinRoleOf(callee);
         if (role?.kind === kind) return role;
       }
@@ -329,7 +317,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     /** Whether the receiver's type has both `acquire` and `release` methods (a project's own lock class). */
     const isLockMethodPair = (receiver: ts.Expression): boolean => {
       const type = checker.getTypeAtLocation(receiver);
-      dependencies.addSymbol(type.getSymbol());
+      tracker.current.addSymbol(type.getSymbol());
       const release = checker.getPropertyOfType(type, 'release');
       return release !== undefined && checker.getPropertyOfType(type, 'acquire') !== undefined;
     };
@@ -337,7 +325,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     const bracketAt = (unit: Unit, node: ts.Node): Bracket | undefined => {
       let brackets = bracketMemo.get(unit);
       if (!brackets) {
-        brackets = collecting(caches.brackets, unit, unit.node, () => computeBrackets(unit));
+        brackets = tracker.memoize(caches.brackets, unit, unit.node, () => computeBrackets(unit));
         bracketMemo.set(unit, brackets);
       }
       if (brackets.length === 0) return undefined;
