@@ -22,11 +22,35 @@ export class CrossProgramCache<K extends object, V> {
         return undefined;
       }
     }
+    recordUsage(entry.dependencies);
     return entry.value;
   }
 
   set(key: K, value: V, dependencies: Iterable<ts.SourceFile>): void {
-    this.#entries.set(key, { value, dependencies: [...new Set(dependencies)] });
+    const files = [...new Set(dependencies)];
+    this.#entries.set(key, { value, dependencies: files });
+    recordUsage(files);
+  }
+}
+
+/** The files consulted by the computation under way, for a cache entry that is built from other entries. */
+let usage: Set<ts.SourceFile> | undefined;
+
+/** Notes files that the computation under way depends on (called by every cache hit and fill). */
+export function recordUsage(files: Iterable<ts.SourceFile>): void {
+  if (usage) for (const file of files) usage.add(file);
+}
+
+/** Runs `compute`, collecting every file that the cache entries it used depend on. */
+export function trackUsage<T>(compute: () => T): { readonly value: T; readonly files: ReadonlySet<ts.SourceFile> } {
+  const outer = usage;
+  const files = new Set<ts.SourceFile>();
+  usage = files;
+  try {
+    return { value: compute(), files };
+  } finally {
+    usage = outer;
+    if (outer) for (const file of files) outer.add(file);
   }
 }
 

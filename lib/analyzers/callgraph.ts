@@ -2,7 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { unwrapFunctionReference } from '../util/ast.js';
 import { resolveAlias } from '../util/types.js';
-import { CrossProgramCache, DependencyTracker } from '../analysis/cross-program-cache.js';
+import { CrossProgramCache, DependencyTracker, recordUsage, trackUsage } from '../analysis/cross-program-cache.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
 
 /**
@@ -22,24 +22,17 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
     const syntax = pass.resultOf(syntaxAnalyzer);
     const { checker } = pass;
     const { program } = pass;
-    const edgeMemo = new Map<Unit, Edge[]>();
-    const referenceMemo = new Map<ts.Node, Unit[]>();
+    const edgeMemo = new Map<Unit, { edges: Edge[]; files: ReadonlySet<ts.SourceFile> }>();
     /** Collects the files each cached resolution looked at. */
     const tracker = new DependencyTracker(program);
 
     /** Memoised per program, and across programs while the files it depended on are unchanged. */
-    const cached = (node: ts.Node, compute: () => Unit[]): Unit[] => {
-      let units = referenceMemo.get(node);
-      if (!units) {
-        units = tracker.memoize(resolutionCache, node, node, () => {
-          const resolved = compute();
-          for (const unit of resolved) tracker.current.addNode(unit.node);
-          return resolved;
-        });
-        referenceMemo.set(node, units);
-      }
-      return units;
-    };
+    const cached = (node: ts.Node, compute: () => Unit[]): Unit[] =>
+      tracker.memoize(resolutionCache, node, node, () => {
+        const resolved = compute();
+        for (const unit of resolved) tracker.current.addNode(unit.node);
+        return resolved;
+      });
 
     const unitsOfDeclaration = (declaration: ts.Node, depth: number): Unit[] => {
       const direct = syntax.unitOf(declaration);
@@ -164,17 +157,28 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
       return base ? constructorUnits(base) : [];
     };
 
+    /** A function's edges, with the files their resolutions depend on (reported again on every use). */
     const edgesOf = (unit: Unit): Edge[] => {
-      let edges = edgeMemo.get(unit);
-      if (edges) return edges;
-      edges = [];
+      let known = edgeMemo.get(unit);
+      if (!known) {
+        const { value, files } = trackUsage(() => computeEdges(unit));
+        known = { edges: value, files };
+        edgeMemo.set(unit, known);
+      } else {
+        recordUsage(known.files);
+      }
+      return known.edges;
+    };
+
+    const computeEdges = (unit: Unit): Edge[] => {
+      const edges: Edge[] = [];
       const passedAsArgument = new Set<Unit>();
       for (const call of unit.calls) {
         for (const callee of calleesOf(call)) edges.push({ kind: 'call', from: unit, to: callee, site: call, call });
         call.arguments?.forEach((argument, argumentIndex) => {
           for (const target of functionsOf(argument)) {
             passedAsArgument.add(target);
-            edges!.push({ kind: 'argument', from: unit, to: target, site: argument, call, argumentIndex });
+            edges.push({ kind: 'argument', from: unit, to: target, site: argument, call, argumentIndex });
           }
         });
       }
@@ -183,7 +187,6 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
         const kind = laterUseOf(nested.node as ts.Node);
         if (kind) edges.push({ kind, from: unit, to: nested, site: nested.node });
       }
-      edgeMemo.set(unit, edges);
       return edges;
     };
 

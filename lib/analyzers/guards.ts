@@ -33,8 +33,6 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     const caches = guardCachesFor(config.guards);
     const syntax = pass.resultOf(syntaxAnalyzer);
     const callgraph = pass.resultOf(callgraphAnalyzer);
-    const callbackMemo = new Map<ts.CallExpression | ts.NewExpression, readonly (CallbackLock | undefined)[]>();
-    const bracketMemo = new Map<Unit, readonly Bracket[]>();
     const spinMemo = new Map<Unit, SpinRole | null>();
 
     /** Collects the files each cached decision looked at. */
@@ -151,12 +149,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     };
 
     const callbackLock = (call: ts.CallExpression | ts.NewExpression, argumentIndex: number): CallbackLock | undefined => {
-      let locks = callbackMemo.get(call);
-      if (!locks) {
-        locks = tracker.memoize(caches.callbackLocks, call, call, () => computeCallbackLocks(call));
-        callbackMemo.set(call, locks);
-      }
-      return locks[argumentIndex];
+      return tracker.memoize(caches.callbackLocks, call, call, () => computeCallbackLocks(call))[argumentIndex];
     };
 
     /** The role a function plays in a hand-written Atomics spin lock, with the cell it works on. */
@@ -323,11 +316,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     };
 
     const bracketAt = (unit: Unit, node: ts.Node): Bracket | undefined => {
-      let brackets = bracketMemo.get(unit);
-      if (!brackets) {
-        brackets = tracker.memoize(caches.brackets, unit, unit.node, () => computeBrackets(unit));
-        bracketMemo.set(unit, brackets);
-      }
+      const brackets = tracker.memoize(caches.brackets, unit, unit.node, () => computeBrackets(unit));
       if (brackets.length === 0) return undefined;
       const start = node.getStart();
       return brackets.find((bracket) => start >= bracket.start && start < bracket.end);

@@ -19,7 +19,6 @@ export const mutationsAnalyzer = defineAnalyzer<Mutations>({
   requires: [],
   run(pass) {
     const { checker, program } = pass;
-    const memo = new Map<Unit, readonly MapWrite[]>();
 
     const kindOfWrite = (write: WriteSite, dependencies: Dependencies): MapKind | undefined => {
       const receiverType = checker.getTypeAtLocation(write.receiver);
@@ -53,7 +52,7 @@ export const mutationsAnalyzer = defineAnalyzer<Mutations>({
     };
 
     const writesOf = (unit: Unit): readonly MapWrite[] => {
-      let writes = memo.get(unit) ?? writesCache.get(program, unit);
+      let writes = writesCache.get(program, unit);
       if (!writes) {
         const found: MapWrite[] = [];
         const dependencies = new Dependencies();
@@ -65,7 +64,6 @@ export const mutationsAnalyzer = defineAnalyzer<Mutations>({
         writesCache.set(unit, found, dependencies.files);
         writes = found;
       }
-      memo.set(unit, writes);
       return writes;
     };
 

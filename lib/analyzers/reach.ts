@@ -1,7 +1,8 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import type { MapKind } from '../util/types.js';
-import { CrossProgramCache } from '../analysis/cross-program-cache.js';
+import { CrossProgramCache, trackUsage } from '../analysis/cross-program-cache.js';
+import { configKey } from '../analysis/config.js';
 import { callgraphAnalyzer, type Edge } from './callgraph.js';
 import { contextsAnalyzer, type Context } from './contexts.js';
 import { guardsAnalyzer } from './guards.js';
@@ -39,7 +40,19 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     const best = new Map<ts.Node, { finding: Finding; contexts: Set<Context> }>();
     const lockedContainers = new Map<ts.Node, ts.Node>();
 
-    const walk = (context: Context): void => {
+    /** One context's walk: reused from an earlier program while every file it consulted is unchanged. */
+    const walkOf = (context: Context): WalkResult => {
+      const cache = walkCacheFor(configKey(config), context.registration);
+      const known = cache.get(pass.program, context.unit.node);
+      if (known) return known;
+      const { value, files } = trackUsage(() => walk(context));
+      cache.set(context.unit.node, value, [...files, ...value.files]);
+      return value;
+    };
+
+    const walk = (context: Context): WalkResult & { files: ts.SourceFile[] } => {
+      const records: WalkRecord[] = [];
+      const locked: (readonly [ts.Node, ts.Node])[] = [];
       const visits = new Map<Unit, Visit[]>();
       const incoming = new Map<Unit, { edge: Edge; from: Visit }[]>();
       const root: Visit = { unit: context.unit, guarded: false, point: undefined, previous: undefined, depth: 0 };
@@ -91,17 +104,20 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
           for (const visit of unitVisits) {
             if (isHeld(visit, write.site.node)) {
               const symbol = containerSymbol(write);
-              if (symbol && !lockedContainers.has(symbol)) lockedContainers.set(symbol, write.site.node);
+              if (symbol) locked.push([symbol, write.site.node]);
               continue;
             }
             const point = awaitMode ? pointAt(visit, write.site.node) : undefined;
             if (awaitMode && !point) continue;
             if (!isShared(ownership.ownershipOf(write.site.receiver, scope))) continue;
-            record(context, visit, write, point);
+            const chain: string[] = [];
+            for (let step: Visit | undefined = visit; step; step = step.previous) chain.unshift(step.unit.name);
+            records.push({ write, chain, point, sharedLock: visit.sharedLock, symbol: containerSymbol(write) });
             break;
           }
         }
       }
+      return { records, locked, files: [...visits.keys()].map((unit) => unit.file).concat(context.registration.getSourceFile()) };
     };
 
     /** Whether a lock is held where `node` runs, in the function and state of `visit`. */
@@ -176,21 +192,20 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       return declaration;
     };
 
-    const record = (context: Context, visit: Visit, write: MapWrite, point: ts.Node | undefined): void => {
-      const chain: string[] = [];
-      for (let step: Visit | undefined = visit; step; step = step.previous) chain.unshift(step.unit.name);
+    const record = (context: Context, found: WalkRecord): void => {
+      const { write } = found;
       const finding: Finding = {
         file: write.site.node.getSourceFile(),
         node: write.site.node,
         container: describeContainer(write),
         mapKind: write.mapKind,
         context,
-        chain,
+        chain: found.chain,
         contextCount: 1,
-        suspendedAt: point,
-        sharedLock: visit.sharedLock,
+        suspendedAt: found.point,
+        sharedLock: found.sharedLock,
         lockedElsewhere: undefined,
-        symbol: containerSymbol(write),
+        symbol: found.symbol,
       };
       const existing = best.get(write.site.node);
       if (!existing) {
@@ -201,7 +216,11 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       if (finding.chain.length < existing.finding.chain.length) existing.finding = finding;
     };
 
-    for (const context of contexts) walk(context);
+    for (const context of contexts) {
+      const result = walkOf(context);
+      for (const found of result.records) record(context, found);
+      for (const [symbol, write] of result.locked) if (!lockedContainers.has(symbol)) lockedContainers.set(symbol, write);
+    }
 
     const byFile = new Map<string, Finding[]>();
     for (const { finding, contexts: reaching } of best.values()) {
@@ -215,6 +234,32 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     return { findingsFor: (fileName) => byFile.get(fileName) ?? [], contexts };
   },
 });
+
+/** What one context's walk found: its unguarded writes, and the containers it reached written under a lock. */
+interface WalkResult {
+  readonly records: readonly WalkRecord[];
+  /** (container declaration, write) pairs reached under a lock. */
+  readonly locked: readonly (readonly [ts.Node, ts.Node])[];
+}
+
+interface WalkRecord {
+  readonly write: MapWrite;
+  readonly chain: readonly string[];
+  readonly point: ts.Node | undefined;
+  readonly sharedLock: string | undefined;
+  readonly symbol: ts.Node | undefined;
+}
+
+/** Walks per configuration and registration, reused across programs while the files they consulted are unchanged. */
+const walkCaches = new Map<string, WeakMap<ts.Node, CrossProgramCache<ts.Node, WalkResult>>>();
+
+function walkCacheFor(key: string, registration: ts.Node): CrossProgramCache<ts.Node, WalkResult> {
+  let byRegistration = walkCaches.get(key);
+  if (!byRegistration) walkCaches.set(key, (byRegistration = new WeakMap()));
+  let cache = byRegistration.get(registration);
+  if (!cache) byRegistration.set(registration, (cache = new CrossProgramCache()));
+  return cache;
+}
 
 /** One function reached in one state, with how it was reached. */
 interface Visit {

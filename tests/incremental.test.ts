@@ -1,0 +1,58 @@
+/**
+ * The editor's flow: one long-lived ESLint instance, files edited through `lintText`.
+ * Each edit makes a new ts.Program in which unchanged files keep their ts.SourceFile, and
+ * the analysis reuses what it derived from them. A finding in store.ts must follow edits
+ * to worker.ts (which reaches it) in both directions, and to store.ts itself.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ESLint, type Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
+import plugin from '../dist/index.js';
+
+const dir = path.join(import.meta.dirname, 'incremental');
+const store = path.join(dir, 'src/store.ts');
+const worker = path.join(dir, 'src/worker.ts');
+const storeText = fs.readFileSync(store, 'utf8');
+const workerText = fs.readFileSync(worker, 'utf8');
+
+test('findings follow edits to other files through one long-lived ESLint instance', { timeout: 120_000 }, async () => {
+  const config: Linter.Config[] = [
+    {
+      files: ['**/*.ts'],
+      languageOptions: { parser: tseslint.parser as Linter.Parser, parserOptions: { projectService: true, tsconfigRootDir: dir } },
+      plugins: { 'map-race': plugin },
+      rules: { 'map-race/no-unguarded-map-write': 'error' },
+    },
+  ];
+  const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config });
+  const storeFindings = async (): Promise<string[]> => {
+    const [result] = await eslint.lintText(storeText, { filePath: store });
+    return result!.messages.map((message) => `${message.line}:${message.ruleId}`);
+  };
+  const editWorker = async (text: string): Promise<void> => {
+    const [result] = await eslint.lintText(text, { filePath: worker });
+    assert.deepEqual(result!.messages.filter((message) => message.fatal), []);
+  };
+
+  await eslint.lintFiles([store, worker]);
+  assert.deepEqual(await storeFindings(), ['4:map-race/no-unguarded-map-write'], 'reached from the handler');
+
+  await editWorker(workerText.replace('  touch(id);\n', '  void id;\n'));
+  assert.deepEqual(await storeFindings(), [], 'the handler no longer calls touch');
+
+  await editWorker(workerText);
+  assert.deepEqual(await storeFindings(), ['4:map-race/no-unguarded-map-write'], 'the call is back');
+
+  await editWorker(
+    `import { Mutex } from 'async-mutex';\nconst mutex = new Mutex();\n${workerText.replace('  touch(id);', '  void mutex.runExclusive(() => touch(id));')}`,
+  );
+  assert.deepEqual(await storeFindings(), [], 'the call now holds a lock');
+
+  await editWorker(workerText);
+  const [edited] = await eslint.lintText(storeText.replace('sessions.set(id, Date.now());', 'void id;'), { filePath: store });
+  assert.deepEqual(edited!.messages, [], 'the write itself is gone');
+  assert.deepEqual(await storeFindings(), ['4:map-race/no-unguarded-map-write'], 'and back');
+});
