@@ -7,7 +7,7 @@ import type ts from 'typescript';
  * source file it was derived from — the file of its key and the files of the
  * declarations the checker led to — is the very same object there; an edit to any of
  * them recomputes it. Facts that depend on a type declared in a third file that neither
- * holds the key nor a declaration it resolved to are not tracked (see README: editor).
+ * holds the key nor a declaration it resolved to are not tracked (docs/integrations.md, Editor).
  */
 export class CrossProgramCache<K extends object, V> {
   readonly #entries = new WeakMap<K, { readonly value: V; readonly dependencies: readonly ts.SourceFile[] }>();
