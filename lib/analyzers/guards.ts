@@ -5,7 +5,7 @@ import { declaredName, isFromPackage, isLibraryDeclaration, typeLineage } from '
 import { CrossProgramCache, DependencyTracker } from '../analysis/cross-program-cache.js';
 import type { GuardSpec } from '../analysis/config.js';
 import { callgraphAnalyzer } from './callgraph.js';
-import { skipParens, syntaxAnalyzer, type Unit } from './syntax.js';
+import { skipParens, type Unit } from './syntax.js';
 
 /**
  * guards: where code runs under a lock. Two shapes of lock are recognised. Callback
@@ -27,11 +27,10 @@ import { skipParens, syntaxAnalyzer, type Unit } from './syntax.js';
 export const guardsAnalyzer = defineAnalyzer<Guards>({
   name: 'guards',
   doc: 'Finds lock callbacks and acquire…release brackets: the code that runs while a lock is held.',
-  requires: [syntaxAnalyzer, callgraphAnalyzer],
+  requires: [callgraphAnalyzer],
   run(pass) {
     const { checker, program, config } = pass;
     const caches = guardCachesFor(config.guards);
-    const syntax = pass.resultOf(syntaxAnalyzer);
     const callgraph = pass.resultOf(callgraphAnalyzer);
     const spinMemo = new Map<Unit, SpinRole | null>();
 

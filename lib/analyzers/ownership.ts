@@ -49,7 +49,7 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
       return syntax.unitOf(owner ?? node.getSourceFile())!;
     };
 
-    const parameterOwnership = (parameter: ts.ParameterDeclaration, scope: OwnershipScope): Ownership => {
+    const parameterOwnership = (parameter: ts.ParameterDeclaration): Ownership => {
       const owner = syntax.unitOf(parameter.parent);
       if (!owner) return OWNED;
       const index = parameter.parent.parameters.indexOf(parameter);
@@ -61,7 +61,7 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
       if (file.isDeclarationFile) return { kind: 'shared', reason: 'global' };
       let root: ts.Node = declaration;
       while (ts.isBindingElement(root)) root = root.parent.parent;
-      if (ts.isParameter(root)) return parameterOwnership(root, scope);
+      if (ts.isParameter(root)) return parameterOwnership(root);
       if (ts.isVariableDeclaration(root)) {
         const list = root.parent;
         const statement = list.parent;
