@@ -4,6 +4,7 @@ import type ts from 'typescript';
 import {
   applyDirectives,
   ConfigError,
+  configKey,
   createConfig,
   describeFinding,
   findingsForFile,
@@ -20,7 +21,7 @@ const configs = new Map<string, AnalysisConfig>();
 
 /** One compiled configuration per distinct options and working directory, so glob matchers and their caches are shared by every file. */
 function configFor(options: ResolvedOptions, cwd: string): AnalysisConfig {
-  const key = JSON.stringify([cwd, options.ignorePaths, options.guards, options.contexts, options.interleaving]);
+  const key = configKey({ ...options, cwd });
   let config = configs.get(key);
   if (!config) {
     try {

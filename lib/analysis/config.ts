@@ -61,6 +61,6 @@ function compileIgnorePattern(pattern: string): (file: string) => boolean {
 }
 
 /** The part of a configuration that changes the analysis' results. */
-export function configKey(config: AnalysisConfig): string {
+export function configKey(config: AnalysisOptions & { readonly cwd: string }): string {
   return JSON.stringify([config.cwd, config.ignorePaths, config.guards, config.contexts, config.interleaving]);
 }

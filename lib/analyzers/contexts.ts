@@ -1,10 +1,10 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { matchesDottedName, unwrapFunctionReference } from '../util/ast.js';
-import { declaredName, isFromPackage, isLibraryDeclaration, resolveAlias, typeLineage } from '../util/types.js';
+import { matchesDottedName, skipParens, unwrapFunctionReference } from '../util/ast.js';
+import { isFromPackage, isLibraryDeclaration, lineageIncludes, resolveAlias, typeLineage } from '../util/types.js';
 import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer } from './callgraph.js';
-import { skipParens, syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit } from './syntax.js';
+import { syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit } from './syntax.js';
 
 /**
  * contexts: the functions that run in response to messages or on shared memory. A
@@ -70,11 +70,7 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
       if (!candidate.receiver) return false;
       const lineage = typeLineage(checker, checker.getTypeAtLocation(candidate.receiver));
       for (const typeSymbol of lineage) dependencies.addSymbol(typeSymbol);
-      return lineage.some(
-        (typeSymbol) =>
-          ENDPOINTS.has(declaredName(typeSymbol)) &&
-          (typeSymbol.declarations ?? []).some((declaration) => isLibraryDeclaration(program, declaration)),
-      );
+      return lineageIncludes(program, lineage, ENDPOINTS);
     };
 
     const addHandlers = (handler: ts.Expression | undefined, kind: ContextKind, registration: ts.Node, description: string): void => {

@@ -1,11 +1,11 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { calleeName, matchesDottedName, memberChain } from '../util/ast.js';
-import { declaredName, isFromPackage, isLibraryDeclaration, typeLineage } from '../util/types.js';
+import { calleeName, matchesDottedName, memberChain, skipParens } from '../util/ast.js';
+import { lineageIncludes, typeLineage } from '../util/types.js';
 import { CrossProgramCache, DependencyTracker } from '../analysis/cross-program-cache.js';
 import type { GuardSpec } from '../analysis/config.js';
 import { callgraphAnalyzer } from './callgraph.js';
-import { skipParens, type Unit } from './syntax.js';
+import type { Unit } from './syntax.js';
 
 /**
  * guards: where code runs under a lock. Two shapes of lock are recognised. Callback
@@ -44,13 +44,7 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
     };
 
     const receiverIs = (receiver: ts.Expression, typeNames: readonly string[], packages: readonly string[]): boolean =>
-      lineageOf(receiver).some(
-        (symbol) =>
-          typeNames.includes(declaredName(symbol)) &&
-          (symbol.declarations ?? []).some((declaration) =>
-            packages.length === 0 ? isLibraryDeclaration(program, declaration) : isFromPackage(declaration, packages),
-          ),
-      );
+      lineageIncludes(program, lineageOf(receiver), typeNames, packages);
 
     const isFunctionArgument = (argument: ts.Expression): boolean => {
       const node = skipParens(argument);

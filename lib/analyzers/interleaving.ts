@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { calleeName, contains } from '../util/ast.js';
-import { skipParens, type Unit } from './syntax.js';
+import { calleeName, contains, skipParens } from '../util/ast.js';
+import type { Unit } from './syntax.js';
 
 /**
  * interleaving: where a function gives the event loop back. Inside one function, code

@@ -2,7 +2,8 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
 import { isDefaultLibDeclaration, mapKindOf, typeLineage, type MapKind } from '../util/types.js';
-import { skipParens, type Unit, type WriteSite } from './syntax.js';
+import { type Unit, type WriteSite } from './syntax.js';
+import { skipParens } from '../util/ast.js';
 
 /**
  * mutations: the writes and deletes of a function that hit a map. A candidate from the

@@ -1,10 +1,10 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { isFunctionWithBody, type FunctionWithBody } from '../util/ast.js';
+import { isFunctionWithBody, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isDefaultLibDeclaration } from '../util/types.js';
 import { CrossProgramCache } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer } from './callgraph.js';
-import { skipParens, syntaxAnalyzer, type Unit } from './syntax.js';
+import { syntaxAnalyzer, type Unit } from './syntax.js';
 
 /**
  * ownership: whether a written container outlives one invocation of a context. It

@@ -36,13 +36,14 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     const mutations = pass.resultOf(mutationsAnalyzer);
     const ownership = pass.resultOf(ownershipAnalyzer);
     const awaitMode = config.interleaving === 'await';
+    const walkKey = configKey(config);
 
     const best = new Map<ts.Node, { finding: Finding; contexts: Set<Context> }>();
     const lockedContainers = new Map<ts.Node, ts.Node>();
 
     /** One context's walk: reused from an earlier program while every file it consulted is unchanged. */
     const walkOf = (context: Context): WalkResult => {
-      const cache = walkCacheFor(configKey(config), context.registration);
+      const cache = walkCacheFor(walkKey, context.registration);
       const known = cache.get(pass.program, context.unit.node);
       if (known) return known;
       const { value, files } = trackUsage(() => walk(context));
@@ -55,7 +56,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       const locked: (readonly [ts.Node, ts.Node])[] = [];
       const visits = new Map<Unit, Visit[]>();
       const incoming = new Map<Unit, { edge: Edge; from: Visit }[]>();
-      const root: Visit = { unit: context.unit, guarded: false, point: undefined, previous: undefined, depth: 0 };
+      const root: Visit = { unit: context.unit, guarded: false, point: undefined, previous: undefined };
       visits.set(context.unit, [root]);
       const queue: Visit[] = [root];
       for (let head = 0; head < queue.length; head++) {
@@ -103,8 +104,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         for (const write of mutations.writesOf(unit)) {
           for (const visit of unitVisits) {
             if (isHeld(visit, write.site.node)) {
-              const symbol = containerSymbol(write);
-              if (symbol) locked.push([symbol, write.site.node]);
+              const declaration = containerDeclaration(write);
+              if (declaration) locked.push([declaration, write.site.node]);
               continue;
             }
             const point = awaitMode ? pointAt(visit, write.site.node) : undefined;
@@ -112,7 +113,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
             if (!isShared(ownership.ownershipOf(write.site.receiver, scope))) continue;
             const chain: string[] = [];
             for (let step: Visit | undefined = visit; step; step = step.previous) chain.unshift(step.unit.name);
-            records.push({ write, chain, point, sharedLock: visit.sharedLock, symbol: containerSymbol(write) });
+            records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration: containerDeclaration(write) });
             break;
           }
         }
@@ -163,7 +164,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         guarded = false;
         point = undefined;
       }
-      return { unit: edge.to, guarded, point, previous: visit, via: edge, depth: visit.depth + 1, sharedLock, lockIfChecked };
+      return { unit: edge.to, guarded, point, previous: visit, sharedLock, lockIfChecked };
     };
 
     const argumentFor = (edge: Edge, index: number): ts.Expression | 'shared' | undefined => {
@@ -181,7 +182,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     };
 
     /** The declaration of the written container (a variable, a field): its identity across writes. */
-    const containerSymbol = (write: MapWrite): ts.Node | undefined => {
+    const containerDeclaration = (write: MapWrite): ts.Node | undefined => {
       const receiver = write.site.receiver;
       const known = containerCache.get(pass.program, receiver);
       if (known !== undefined) return known ?? undefined;
@@ -205,7 +206,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         suspendedAt: found.point,
         sharedLock: found.sharedLock,
         lockedElsewhere: undefined,
-        symbol: found.symbol,
+        declaration: found.declaration,
       };
       const existing = best.get(write.site.node);
       if (!existing) {
@@ -219,12 +220,12 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     for (const context of contexts) {
       const result = walkOf(context);
       for (const found of result.records) record(context, found);
-      for (const [symbol, write] of result.locked) if (!lockedContainers.has(symbol)) lockedContainers.set(symbol, write);
+      for (const [declaration, write] of result.locked) if (!lockedContainers.has(declaration)) lockedContainers.set(declaration, write);
     }
 
     const byFile = new Map<string, Finding[]>();
     for (const { finding, contexts: reaching } of best.values()) {
-      const lockedAt = finding.symbol && lockedContainers.get(finding.symbol);
+      const lockedAt = finding.declaration && lockedContainers.get(finding.declaration);
       const complete: Finding = { ...finding, contextCount: reaching.size, lockedElsewhere: lockedAt };
       let list = byFile.get(complete.file.fileName);
       if (!list) byFile.set(complete.file.fileName, (list = []));
@@ -247,7 +248,7 @@ interface WalkRecord {
   readonly chain: readonly string[];
   readonly point: ts.Node | undefined;
   readonly sharedLock: string | undefined;
-  readonly symbol: ts.Node | undefined;
+  readonly declaration: ts.Node | undefined;
 }
 
 /** Walks per configuration and registration, reused across programs while the files they consulted are unchanged. */
@@ -268,8 +269,6 @@ interface Visit {
   /** Where control was given back on the way here ("await" mode only). */
   readonly point: ts.Node | undefined;
   readonly previous: Visit | undefined;
-  readonly via?: Edge;
-  readonly depth: number;
   /** A shared lock (Web Locks `mode: 'shared'`) held on the way: named in the report. */
   readonly sharedLock?: string;
   /** Entered as a Web Lock callback with `ifAvailable: true`: guarded where it checked the lock. */
@@ -297,7 +296,7 @@ export interface Finding {
   /** A write to the same container made under a lock, if any. */
   readonly lockedElsewhere: ts.Node | undefined;
   /** The declaration of the container, its identity. */
-  readonly symbol: ts.Node | undefined;
+  readonly declaration: ts.Node | undefined;
 }
 
 export interface ReachResult {

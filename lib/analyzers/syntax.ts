@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { calleeName, isFunctionWithBody, type FunctionWithBody } from '../util/ast.js';
+import { calleeName, isFunctionWithBody, skipParens, type FunctionWithBody } from '../util/ast.js';
 
 /**
  * syntax: per-file syntactic facts. For every function of a file (and the module body
@@ -351,19 +351,6 @@ function assignedPropertyName(target: ts.Expression): string | undefined {
   return undefined;
 }
 
-export function skipParens(node: ts.Expression): ts.Expression {
-  let current = node;
-  while (
-    ts.isParenthesizedExpression(current) ||
-    ts.isAsExpression(current) ||
-    ts.isNonNullExpression(current) ||
-    ts.isSatisfiesExpression(current) ||
-    ts.isTypeAssertionExpression(current)
-  ) {
-    current = current.expression;
-  }
-  return current;
-}
 
 /** A readable name for a function, for call chains: `record`, `Store.touch`, `onmessage`. */
 function functionName(node: FunctionWithBody): string {

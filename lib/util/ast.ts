@@ -89,25 +89,26 @@ export function contains(outer: ts.Node, inner: ts.Node): boolean {
   return inner.pos >= outer.pos && inner.end <= outer.end;
 }
 
+/** Parentheses, type assertions and non-null assertions around an expression, removed. */
+export function skipParens(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (
+    ts.isParenthesizedExpression(current) ||
+    ts.isAsExpression(current) ||
+    ts.isNonNullExpression(current) ||
+    ts.isSatisfiesExpression(current) ||
+    ts.isTypeAssertionExpression(current)
+  ) {
+    current = current.expression;
+  }
+  return current;
+}
+
 /** Unwraps `f.bind(…)`, parentheses and type assertions around a function reference. */
 export function unwrapFunctionReference(expression: ts.Expression): ts.Expression {
-  let current = expression;
-  for (;;) {
-    if (
-      ts.isParenthesizedExpression(current) ||
-      ts.isAsExpression(current) ||
-      ts.isNonNullExpression(current) ||
-      ts.isSatisfiesExpression(current)
-    ) {
-      current = current.expression;
-    } else if (
-      ts.isCallExpression(current) &&
-      ts.isPropertyAccessExpression(current.expression) &&
-      current.expression.name.text === 'bind'
-    ) {
-      current = current.expression.expression;
-    } else {
-      return current;
-    }
+  let current = skipParens(expression);
+  while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression) && current.expression.name.text === 'bind') {
+    current = skipParens(current.expression.expression);
   }
+  return current;
 }

@@ -25,6 +25,26 @@ export function declaredName(symbol: ts.Symbol): string {
 }
 
 /**
+ * Whether a type lineage holds a class or interface with one of `names` that comes from
+ * typings: from the given packages, or (with none given) from any lib or package typings.
+ */
+export function lineageIncludes(
+  program: ts.Program,
+  lineage: readonly ts.Symbol[],
+  names: ReadonlySet<string> | readonly string[],
+  packages: readonly string[] = [],
+): boolean {
+  const named = (name: string): boolean => (Array.isArray(names) ? names.includes(name) : (names as ReadonlySet<string>).has(name));
+  return lineage.some(
+    (symbol) =>
+      named(declaredName(symbol)) &&
+      (symbol.declarations ?? []).some((declaration) =>
+        packages.length === 0 ? isLibraryDeclaration(program, declaration) : isFromPackage(declaration, packages),
+      ),
+  );
+}
+
+/**
  * Every named class or interface a type is or inherits from, through unions,
  * intersections, type parameters' constraints and base types, each with its declarations.
  */
