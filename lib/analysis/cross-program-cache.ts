@@ -8,9 +8,14 @@ import type ts from 'typescript';
  * declarations the checker led to — is the very same object there; an edit to any of
  * them recomputes it. Facts that depend on a type declared in a third file that neither
  * holds the key nor a declaration it resolved to are not tracked (docs/integrations.md, Editor).
+ *
+ * A fact found by searching the whole program (every call of a function named `onJob`,
+ * every write of a property named `onClose`) depends on files that did not exist or
+ * did not match when it was computed; such a search leaves a probe, which tells whether
+ * the same search in a later program still looks at the same files.
  */
 export class CrossProgramCache<K extends object, V> {
-  readonly #entries = new WeakMap<K, { readonly value: V; readonly dependencies: readonly ts.SourceFile[] }>();
+  readonly #entries = new WeakMap<K, { readonly value: V; readonly dependencies: readonly ts.SourceFile[]; readonly probes: readonly Probe[] }>();
 
   get(program: ts.Program, key: K): V | undefined {
     const entry = this.#entries.get(key);
@@ -22,35 +27,51 @@ export class CrossProgramCache<K extends object, V> {
         return undefined;
       }
     }
-    recordUsage(entry.dependencies);
+    for (const probe of entry.probes) {
+      if (!probe(program)) {
+        this.#entries.delete(key);
+        return undefined;
+      }
+    }
+    recordUsage(entry.dependencies, entry.probes);
     return entry.value;
   }
 
-  set(key: K, value: V, dependencies: Iterable<ts.SourceFile>): void {
+  set(key: K, value: V, dependencies: Iterable<ts.SourceFile>, probes: Iterable<Probe> = []): void {
     const files = [...new Set(dependencies)];
-    this.#entries.set(key, { value, dependencies: files });
-    recordUsage(files);
+    const kept = [...new Set(probes)];
+    this.#entries.set(key, { value, dependencies: files, probes: kept });
+    recordUsage(files, kept);
   }
 }
 
-/** The files consulted by the computation under way, for a cache entry that is built from other entries. */
-let usage: Set<ts.SourceFile> | undefined;
+/** Whether a whole-program search made for a cached fact would look at the same files in `program`. */
+export type Probe = (program: ts.Program) => boolean;
 
-/** Notes files that the computation under way depends on (called by every cache hit and fill). */
-export function recordUsage(files: Iterable<ts.SourceFile>): void {
-  if (usage) for (const file of files) usage.add(file);
+/** What the computation under way consulted, for a cache entry that is built from other entries. */
+let usage: { files: Set<ts.SourceFile>; probes: Set<Probe> } | undefined;
+
+/** Notes files (and whole-program searches) that the computation under way depends on (called by every cache hit and fill). */
+export function recordUsage(files: Iterable<ts.SourceFile>, probes: Iterable<Probe> = []): void {
+  if (!usage) return;
+  for (const file of files) usage.files.add(file);
+  for (const probe of probes) usage.probes.add(probe);
 }
 
-/** Runs `compute`, collecting every file that the cache entries it used depend on. */
-export function trackUsage<T>(compute: () => T): { readonly value: T; readonly files: ReadonlySet<ts.SourceFile> } {
+/** Runs `compute`, collecting every file (and search) that the cache entries it used depend on. */
+export function trackUsage<T>(compute: () => T): {
+  readonly value: T;
+  readonly files: ReadonlySet<ts.SourceFile>;
+  readonly probes: ReadonlySet<Probe>;
+} {
   const outer = usage;
-  const files = new Set<ts.SourceFile>();
-  usage = files;
+  const inner = { files: new Set<ts.SourceFile>(), probes: new Set<Probe>() };
+  usage = inner;
   try {
-    return { value: compute(), files };
+    return { value: compute(), ...inner };
   } finally {
     usage = outer;
-    if (outer) for (const file of files) outer.add(file);
+    if (outer) recordUsage(inner.files, inner.probes);
   }
 }
 
@@ -69,6 +90,7 @@ export function sourceFilesOf(program: ts.Program): ReadonlySet<ts.SourceFile> {
 /** Collects the source files a computation looked at, as the dependencies of its cache entry. */
 export class Dependencies {
   readonly files = new Set<ts.SourceFile>();
+  readonly probes = new Set<Probe>();
 
   addNode(node: ts.Node | undefined): void {
     if (node) this.files.add(node.getSourceFile());
@@ -96,9 +118,12 @@ export class DependencyTracker {
     this.current = new Dependencies();
     this.current.addNode(node);
     try {
-      const value = compute();
-      cache.set(key, value, this.current.files);
+      const { value, files, probes } = trackUsage(compute);
+      for (const file of files) this.current.files.add(file);
+      for (const probe of probes) this.current.probes.add(probe);
+      cache.set(key, value, this.current.files, this.current.probes);
       for (const file of this.current.files) outer.files.add(file);
+      for (const probe of this.current.probes) outer.probes.add(probe);
       return value;
     } finally {
       this.current = outer;

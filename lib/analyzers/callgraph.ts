@@ -1,9 +1,11 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { unwrapFunctionReference } from '../util/ast.js';
+import { calleeName, skipParens, unwrapFunctionReference } from '../util/ast.js';
 import { resolveAlias } from '../util/types.js';
-import { CrossProgramCache, DependencyTracker, recordUsage, trackUsage } from '../analysis/cross-program-cache.js';
+import { CrossProgramCache, DependencyTracker, recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
+import { ANY_EVENT } from './flowsites.js';
+import { valueFlowAnalyzer, type FlowTarget, type PassedArgument } from './valueflow.js';
 
 /**
  * callgraph: where control goes from a function. For each function the reach walk
@@ -17,90 +19,32 @@ import { syntaxAnalyzer, type Unit } from './syntax.js';
 export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
   name: 'callgraph',
   doc: 'Resolves the calls, function arguments and stored closures of reached functions to the functions they run.',
-  requires: [syntaxAnalyzer],
+  requires: [syntaxAnalyzer, valueFlowAnalyzer],
   run(pass) {
     const syntax = pass.resultOf(syntaxAnalyzer);
+    const valueflow = pass.resultOf(valueFlowAnalyzer);
     const { checker } = pass;
     const { program } = pass;
-    const edgeMemo = new Map<Unit, { edges: Edge[]; files: ReadonlySet<ts.SourceFile> }>();
+    const edgeMemo = new Map<Unit, { edges: Edge[]; files: ReadonlySet<ts.SourceFile>; probes: ReadonlySet<Probe> }>();
     /** Collects the files each cached resolution looked at. */
     const tracker = new DependencyTracker(program);
 
-    /** Memoised per program, and across programs while the files it depended on are unchanged. */
-    const cached = (node: ts.Node, compute: () => Unit[]): Unit[] =>
-      tracker.memoize(resolutionCache, node, node, () => {
-        const resolved = compute();
-        for (const unit of resolved) tracker.current.addNode(unit.node);
-        return resolved;
+    /** The functions an expression can be, memoised across programs while what the flow consulted is unchanged. */
+    const functionsOf = (expression: ts.Expression): readonly FlowTarget[] =>
+      tracker.memoize(resolutionCache, expression, expression, () => valueflow.functionsOf(expression));
+
+    /** The functions a call runs, with where each was stored on the way, and how its arguments map to their parameters. */
+    const callTargetsOf = (call: ts.CallExpression | ts.NewExpression): CallTargets =>
+      tracker.memoize(callTargetCache, call, call, () => {
+        if (ts.isNewExpression(call)) return { targets: constructorsOf(call).map((unit) => ({ unit })) };
+        if (call.expression.kind === ts.SyntaxKind.SuperKeyword) return { targets: superConstructorsOf(call).map((unit) => ({ unit })) };
+        const indirect = indirectCallOf(call);
+        if (indirect) return { targets: valueflow.functionsOf(indirect.callee), argumentOffset: indirect.argumentOffset };
+        const targets = valueflow.functionsOf(call.expression);
+        return { targets: targets.length > 0 ? targets : signatureTarget(call).map((unit) => ({ unit })) };
       });
 
-    const unitsOfDeclaration = (declaration: ts.Node, depth: number): Unit[] => {
-      const direct = syntax.unitOf(declaration);
-      if (direct) return [direct];
-      if (depth > 4) return [];
-      if (
-        (ts.isVariableDeclaration(declaration) ||
-          ts.isPropertyAssignment(declaration) ||
-          ts.isPropertyDeclaration(declaration)) &&
-        declaration.initializer
-      ) {
-        return resolve(declaration.initializer, depth + 1);
-      }
-      if (ts.isShorthandPropertyAssignment(declaration)) {
-        const value = checker.getShorthandAssignmentValueSymbol(declaration);
-        tracker.current.addSymbol(value);
-        return (value?.declarations ?? []).flatMap((inner) => unitsOfDeclaration(inner, depth + 1));
-      }
-      if (ts.isBindingElement(declaration) || ts.isParameter(declaration)) return [];
-      return [];
-    };
-
-    /** The symbol an alias stands for, with every file on the way (re-exports included) as a dependency. */
-    const followAlias = (symbol: ts.Symbol): ts.Symbol => {
-      let current = symbol;
-      tracker.current.addSymbol(current);
-      for (let hops = 0; current.flags & ts.SymbolFlags.Alias && hops < 10; hops++) {
-        const next = checker.getImmediateAliasedSymbol(current);
-        if (!next) return resolveAlias(checker, symbol)!;
-        current = next;
-        tracker.current.addSymbol(current);
-      }
-      return current.flags & ts.SymbolFlags.Alias ? resolveAlias(checker, current)! : current;
-    };
-
-    const unitsOfSymbol = (symbol: ts.Symbol | undefined, depth: number): Unit[] => {
-      if (!symbol) return [];
-      const target = followAlias(symbol);
-      const units: Unit[] = [];
-      for (const declaration of target.declarations ?? []) {
-        for (const unit of unitsOfDeclaration(declaration, depth)) {
-          if (!units.includes(unit)) units.push(unit);
-        }
-      }
-      return units;
-    };
-
-    const resolve = (expression: ts.Expression, depth: number): Unit[] => {
-      const node = unwrapFunctionReference(expression);
-      const literal = syntax.unitOf(node);
-      if (literal) return [literal];
-      if (ts.isIdentifier(node)) return unitsOfSymbol(checker.getSymbolAtLocation(node), depth);
-      if (ts.isPropertyAccessExpression(node)) return unitsOfSymbol(checker.getSymbolAtLocation(node.name), depth);
-      if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
-        return unitsOfSymbol(checker.getSymbolAtLocation(node.argumentExpression), depth);
-      }
-      return [];
-    };
-
-    const functionsOf = (expression: ts.Expression): Unit[] => cached(expression, () => resolve(expression, 0));
-
-    const calleesOf = (call: ts.CallExpression | ts.NewExpression): Unit[] =>
-      cached(call, () => {
-        if (ts.isNewExpression(call)) return constructorsOf(call);
-        if (call.expression.kind === ts.SyntaxKind.SuperKeyword) return superConstructorsOf(call);
-        const units = resolve(call.expression, 0);
-        return units.length > 0 ? units : signatureTarget(call);
-      });
+    const calleesOf = (call: ts.CallExpression | ts.NewExpression): Unit[] => callTargetsOf(call).targets.map((target) => target.unit);
 
     /**
      * A callee the symbol walk did not reach (a call through a value whose type carries
@@ -123,7 +67,9 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
 
     const classOf = (expression: ts.Expression): ts.ClassLikeDeclaration | undefined => {
       const symbol = checker.getSymbolAtLocation(expression);
-      const target = symbol && followAlias(symbol);
+      tracker.current.addSymbol(symbol);
+      const target = resolveAlias(checker, symbol);
+      tracker.current.addSymbol(target);
       return target?.declarations?.find(ts.isClassLike);
     };
 
@@ -161,11 +107,11 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
     const edgesOf = (unit: Unit): Edge[] => {
       let known = edgeMemo.get(unit);
       if (!known) {
-        const { value, files } = trackUsage(() => computeEdges(unit));
-        known = { edges: value, files };
+        const { value, files, probes } = trackUsage(() => computeEdges(unit));
+        known = { edges: value, files, probes };
         edgeMemo.set(unit, known);
       } else {
-        recordUsage(known.files);
+        recordUsage(known.files, known.probes);
       }
       return known.edges;
     };
@@ -174,11 +120,21 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
       const edges: Edge[] = [];
       const passedAsArgument = new Set<Unit>();
       for (const call of unit.calls) {
-        for (const callee of calleesOf(call)) edges.push({ kind: 'call', from: unit, to: callee, site: call, call });
+        const { targets, argumentOffset } = callTargetsOf(call);
+        for (const { unit: callee, storedAt, passedThrough } of targets) {
+          edges.push({ kind: 'call', from: unit, to: callee, site: call, call, storedAt, passedThrough, argumentOffset });
+        }
+        if (ts.isCallExpression(call)) {
+          for (const listener of emittedListenersOf(call)) {
+            edges.push({ kind: 'call', from: unit, to: listener.unit, site: call, call, storedAt: listener.storedAt, argumentOffset: listener.argumentOffset });
+          }
+        }
+        if (isRemoval(call)) continue;
+        const calleeSeen = targets.some((target) => !ts.isSourceFile(target.unit.node));
         call.arguments?.forEach((argument, argumentIndex) => {
-          for (const target of functionsOf(argument)) {
+          for (const { unit: target } of functionsOf(argument)) {
             passedAsArgument.add(target);
-            edges.push({ kind: 'argument', from: unit, to: target, site: argument, call, argumentIndex });
+            edges.push({ kind: 'argument', from: unit, to: target, site: argument, call, argumentIndex, calleeSeen });
           }
         });
       }
@@ -187,15 +143,75 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
         const kind = laterUseOf(nested.node as ts.Node);
         if (kind) edges.push({ kind, from: unit, to: nested, site: nested.node });
       }
+      for (const reference of unit.storedReferences) {
+        for (const { unit: target } of functionsOf(reference)) {
+          if (!passedAsArgument.has(target)) edges.push({ kind: 'stored', from: unit, to: target, site: reference });
+        }
+      }
       return edges;
     };
 
-    return { edgesOf, calleesOf, functionsOf };
+    /** The listeners that `bus.emit('ev', …)` or `target.dispatchEvent(new CustomEvent('ev'))` runs, synchronously. */
+    const emittedListenersOf = (call: ts.CallExpression): readonly (FlowTarget & { argumentOffset?: ArgumentOffset })[] => {
+      const event = emittedEvent(call);
+      if (!event) return [];
+      return tracker.memoize(emitCache, call, call, () =>
+        valueflow.listenersOf(call, event.name).map((target) => ({ ...target, argumentOffset: event.argumentOffset })),
+      );
+    };
+
+    return { edgesOf, calleesOf, functionsOf: (expression) => functionsOf(expression).map((target) => target.unit) };
   },
 });
 
-/** Resolved callees and function references, reused by later programs while their files are unchanged. */
-const resolutionCache = new CrossProgramCache<ts.Node, Unit[]>();
+/** Function references, call targets and emitted listeners, reused by later programs while what they consulted is unchanged. */
+const resolutionCache = new CrossProgramCache<ts.Node, readonly FlowTarget[]>();
+const callTargetCache = new CrossProgramCache<ts.Node, CallTargets>();
+const emitCache = new CrossProgramCache<ts.Node, readonly (FlowTarget & { argumentOffset?: ArgumentOffset })[]>();
+
+/**
+ * How a call's arguments reach the callee's parameters: shifted by one for `f.call(self, a)`
+ * and `bus.emit('ev', a)`; `'unknown'` for `f.apply(self, args)`, `Reflect.apply` and events.
+ */
+export type ArgumentOffset = number | 'unknown';
+
+interface CallTargets {
+  readonly targets: readonly FlowTarget[];
+  readonly argumentOffset?: ArgumentOffset;
+}
+
+/** `f.call(self, …)`, `f.apply(self, args)`, `Reflect.apply(f, self, args)`: the function really called. */
+function indirectCallOf(call: ts.CallExpression): { callee: ts.Expression; argumentOffset: ArgumentOffset } | undefined {
+  const callee = skipParens(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const name = callee.name.text;
+  if (ts.isIdentifier(callee.expression) && callee.expression.text === 'Reflect' && name === 'apply' && call.arguments[0]) {
+    return { callee: call.arguments[0], argumentOffset: 'unknown' };
+  }
+  if (name === 'call') return { callee: callee.expression, argumentOffset: 1 };
+  if (name === 'apply') return { callee: callee.expression, argumentOffset: 'unknown' };
+  return undefined;
+}
+
+/** The event an `emit('ev', …)` (any event, for `emit(msg.type, …)`) or `dispatchEvent(new CustomEvent('ev'))` fires. */
+function emittedEvent(call: ts.CallExpression): { name: string; argumentOffset: ArgumentOffset } | undefined {
+  const name = calleeName(call.expression);
+  const first = call.arguments[0] && skipParens(call.arguments[0]);
+  if (!first) return undefined;
+  if (name === 'emit') return { name: ts.isStringLiteralLike(first) ? first.text : ANY_EVENT, argumentOffset: 1 };
+  if (name === 'dispatchEvent' && ts.isNewExpression(first) && first.arguments?.[0] && ts.isStringLiteralLike(first.arguments[0])) {
+    return { name: first.arguments[0].text, argumentOffset: 'unknown' };
+  }
+  return undefined;
+}
+
+/** Calls that take a function away (`off`, `removeEventListener`, `clearTimeout`, `unsubscribe`): they never run it. */
+const REMOVALS = new Set(['off', 'removeListener', 'removeEventListener', 'removeAllListeners', 'clearTimeout', 'clearInterval', 'clearImmediate', 'unsubscribe', 'cancelAnimationFrame', 'cancelIdleCallback']);
+
+function isRemoval(call: ts.CallExpression | ts.NewExpression): boolean {
+  const name = ts.isCallExpression(call) ? calleeName(call.expression) : undefined;
+  return name !== undefined && REMOVALS.has(name);
+}
 
 export type EdgeKind = 'call' | 'argument' | 'stored' | 'handler';
 
@@ -208,6 +224,14 @@ export interface Edge {
   readonly site: ts.Node;
   readonly call?: ts.CallExpression | ts.NewExpression;
   readonly argumentIndex?: number;
+  /** For a call through a value: where the function was stored on the way (`this.onData = onData`). */
+  readonly storedAt?: ts.Node;
+  /** For a call through a parameter: the calls that passed the function in, on the way. */
+  readonly passedThrough?: readonly PassedArgument[];
+  /** For a call: how its arguments map to the callee's parameters, when not one to one. */
+  readonly argumentOffset?: ArgumentOffset;
+  /** For an argument: the call's callee is project code the walk follows, which runs (or stores) the function itself. */
+  readonly calleeSeen?: boolean;
 }
 
 export interface CallGraph {

@@ -115,6 +115,13 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
           return locks;
         }
       }
+      const spinCallback = args.length > 0 ? spinRoleOfCall(call, 'callback') : undefined;
+      if (spinCallback) {
+        args.forEach((argument, index) => {
+          if (isFunctionArgument(argument)) locks[index] = { kind: 'exclusive', label: `${calleeName(call.expression) ?? 'call'} (Atomics spin lock)` };
+        });
+        return locks;
+      }
       const callee = skipParens(call.expression);
       if (!ts.isPropertyAccessExpression(callee) || args.length === 0) return locks;
       const receiver = callee.expression;
@@ -158,12 +165,14 @@ export const guardsAnalyzer = defineAnalyzer<Guards>({
       const exchange = atomics.find(
         (call) => calleeName(call.expression) === 'compareExchange' && ts.findAncestor(call, (node) => node === unit.node || ts.isIterationStatement(node, false)) !== unit.node,
       );
+      const store = atomics.find((call) => calleeName(call.expression) === 'store');
+      const notify = atomics.find((call) => calleeName(call.expression) === 'notify');
+      const releases = store !== undefined && notify !== undefined && cellOf(store) === cellOf(notify);
       if (exchange) {
-        role = { kind: 'acquire', cell: cellOf(exchange) };
-      } else {
-        const store = atomics.find((call) => calleeName(call.expression) === 'store');
-        const notify = atomics.find((call) => calleeName(call.expression) === 'notify');
-        if (store && notify && cellOf(store) === cellOf(notify)) role = { kind: 'release', cell: cellOf(store) };
+        // Taken and given back before it returns: the lock is held only while it runs its callback.
+        role = { kind: releases && cellOf(store) === cellOf(exchange) ? 'callback' : 'acquire', cell: cellOf(exchange) };
+      } else if (releases) {
+        role = { kind: 'release', cell: cellOf(store) };
       }
       spinMemo.set(unit, role);
       return role;
@@ -444,7 +453,7 @@ interface Opening {
 }
 
 interface SpinRole {
-  readonly kind: 'acquire' | 'release';
+  readonly kind: 'acquire' | 'release' | 'callback';
   /** The shared cell, as `array[index]` text. */
   readonly cell: string;
 }

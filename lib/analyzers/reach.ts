@@ -10,6 +10,7 @@ import { interleavingAnalyzer } from './interleaving.js';
 import { mutationsAnalyzer, type MapWrite } from './mutations.js';
 import { ownershipAnalyzer, THIS_PARAMETER, type Ownership, type OwnershipScope } from './ownership.js';
 import type { Unit } from './syntax.js';
+import { positionLabel, skipParens } from '../util/ast.js';
 
 /**
  * reach: the unguarded writes to shared maps that contexts reach. From each context it
@@ -46,8 +47,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       const cache = walkCacheFor(walkKey, context.registration);
       const known = cache.get(pass.program, context.unit.node);
       if (known) return known;
-      const { value, files } = trackUsage(() => walk(context));
-      cache.set(context.unit.node, value, [...files, ...value.files]);
+      const { value, files, probes } = trackUsage(() => walk(context));
+      cache.set(context.unit.node, value, [...files, ...value.files], probes);
       return value;
     };
 
@@ -62,7 +63,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       for (let head = 0; head < queue.length; head++) {
         const visit = queue[head]!;
         for (const edge of callgraph.edgesOf(visit.unit)) {
-          if (config.isIgnoredFile(edge.to.file.fileName)) continue;
+          if (config.isIgnoredFile(edge.to.file.fileName) || isRunByCallee(edge) || isRunByLock(edge)) continue;
           let list = incoming.get(edge.to);
           if (!list) incoming.set(edge.to, (list = []));
           list.push({ edge, from: visit });
@@ -111,14 +112,47 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
             const point = awaitMode ? pointAt(visit, write.site.node) : undefined;
             if (awaitMode && !point) continue;
             if (!isShared(ownership.ownershipOf(write.site.receiver, scope))) continue;
-            const chain: string[] = [];
-            for (let step: Visit | undefined = visit; step; step = step.previous) chain.unshift(step.unit.name);
+            const chain = chainOf(visit);
             records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration: containerDeclaration(write) });
             break;
           }
         }
       }
       return { records, locked, files: [...visits.keys()].map((unit) => unit.file).concat(context.registration.getSourceFile()) };
+    };
+
+    /**
+     * A function passed to project code that the walk follows: that code runs it (or
+     * stores it) where the walk will find it, in the state of that moment, unless the call
+     * is itself a lock or a deferral that says how the function runs.
+     */
+    const isRunByCallee = (edge: Edge): boolean =>
+      edge.kind === 'argument' &&
+      edge.calleeSeen === true &&
+      edge.call !== undefined &&
+      edge.argumentIndex !== undefined &&
+      !guards.callbackLock(edge.call, edge.argumentIndex) &&
+      !interleaving.deferral(edge.call, edge.argumentIndex);
+
+    /**
+     * The other half of the same rule: a lock (`mutex.runExclusive(fn)`, a configured
+     * `withLock(fn)`) says how the function it is handed runs, so its own body calling
+     * that parameter is not another way in.
+     */
+    const isRunByLock = (edge: Edge): boolean =>
+      edge.passedThrough?.some((passed) => guards.callbackLock(passed.call, passed.index) !== undefined) === true;
+
+    /** The functions from the context to `visit`, in the order control reaches them, with the values called on the way. */
+    const chainOf = (visit: Visit): string[] => {
+      const chain: string[] = [];
+      for (let step: Visit | undefined = visit; step; step = step.previous) {
+        chain.unshift(step.unit.name);
+        const through = step.edge;
+        if (through?.storedAt && through.call) {
+          chain.unshift(`${calleeText(through.call)} (stored at ${positionLabel(through.storedAt, config.cwd)})`);
+        }
+      }
+      return chain;
     };
 
     /** Whether a lock is held where `node` runs, in the function and state of `visit`. */
@@ -164,10 +198,11 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         guarded = false;
         point = undefined;
       }
-      return { unit: edge.to, guarded, point, previous: visit, sharedLock, lockIfChecked };
+      return { unit: edge.to, guarded, point, previous: visit, edge, sharedLock, lockIfChecked };
     };
 
     const argumentFor = (edge: Edge, index: number): ts.Expression | 'shared' | undefined => {
+      if (edge.kind === 'argument' && edge.call && index !== THIS_PARAMETER) return elementSourceFor(edge, index);
       if (edge.kind !== 'call' || !edge.call) {
         // Called back by code we do not see: the function's own parameters carry fresh
         // values, but a method passed by reference keeps its long-lived instance.
@@ -178,7 +213,23 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         const callee = edge.call.expression;
         return ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? callee.expression : undefined;
       }
-      return edge.call.arguments?.[index];
+      if (edge.argumentOffset === 'unknown') return undefined;
+      return edge.call.arguments?.[index + (edge.argumentOffset ?? 0)];
+    };
+
+    /**
+     * A callback that library code calls with the elements of a collection (`maps.forEach(m
+     * => m.clear())`, `map`, `filter`, `reduce`'s second parameter …): those elements come
+     * out of the receiver, so the parameter is as shared as the receiver.
+     */
+    const elementSourceFor = (edge: Edge, index: number): ts.Expression | undefined => {
+      const callee = skipParens(edge.call!.expression);
+      if (!ts.isPropertyAccessExpression(callee)) return undefined;
+      const name = callee.name.text;
+      const elementIndex = name === 'reduce' || name === 'reduceRight' ? 1 : ELEMENT_CALLBACKS.has(name) ? 0 : undefined;
+      if (index === elementIndex) return callee.expression;
+      if (index === 0 && elementIndex === 1) return edge.call!.arguments?.[1];
+      return undefined;
     };
 
     /** The declaration of the written container (a variable, a field): its identity across writes. */
@@ -269,10 +320,21 @@ interface Visit {
   /** Where control was given back on the way here ("await" mode only). */
   readonly point: ts.Node | undefined;
   readonly previous: Visit | undefined;
+  /** The edge from `previous`. */
+  readonly edge?: Edge;
   /** A shared lock (Web Locks `mode: 'shared'`) held on the way: named in the report. */
   readonly sharedLock?: string;
   /** Entered as a Web Lock callback with `ifAvailable: true`: guarded where it checked the lock. */
   readonly lockIfChecked?: boolean;
+}
+
+/** Library methods that call their callback with the receiver's elements. */
+const ELEMENT_CALLBACKS = new Set(['forEach', 'map', 'filter', 'find', 'findLast', 'findIndex', 'some', 'every', 'flatMap', 'sort']);
+
+/** `this.onData`, `handlers[op]`: the callee as written, short. */
+function calleeText(call: ts.CallExpression | ts.NewExpression): string {
+  const text = call.expression.getText().replace(/\s+/g, ' ');
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 function sameState(a: Visit, b: Visit): boolean {

@@ -48,6 +48,11 @@ export interface Unit {
   readonly suspendingLoops: ts.IterationStatement[];
   /** `Atomics.wait` / `Atomics.waitAsync` calls: they make this function an Atomics context. */
   readonly atomicsWaits: ts.CallExpression[];
+  /**
+   * Names put into object literals as values (`{ onClose }`, `{ onClose: handleClose }`):
+   * like an inline arrow there, a function they name is stored for whoever calls it later.
+   */
+  readonly storedReferences: ts.Expression[];
 }
 
 export type RegistrationKind = 'property' | 'listener' | 'call';
@@ -127,6 +132,7 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
       suspensions: [],
       suspendingLoops: [],
       atomicsWaits: [],
+      storedReferences: [],
     };
     units.set(node, unit);
     parent?.nested.push(unit);
@@ -177,6 +183,14 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
       case ts.SyntaxKind.DeleteExpression:
         recordDelete(node as ts.DeleteExpression, unit);
         break;
+      case ts.SyntaxKind.ShorthandPropertyAssignment:
+        unit.storedReferences.push((node as ts.ShorthandPropertyAssignment).name);
+        break;
+      case ts.SyntaxKind.PropertyAssignment: {
+        const value = skipParens((node as ts.PropertyAssignment).initializer);
+        if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) unit.storedReferences.push(value);
+        break;
+      }
     }
     if (ts.isIterationStatement(node, false)) {
       loopStack.push(node);
@@ -370,10 +384,10 @@ function functionName(node: FunctionWithBody): string {
     const target = assignedPropertyName(skipParens(parent.left));
     if (target) return target;
   }
-  if (ts.isCallExpression(parent)) {
+  if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) {
     const callee = calleeName(parent.expression);
-    const event = parent.arguments[0];
-    if (callee && event && ts.isStringLiteralLike(event) && parent.arguments[1] === node) {
+    const event = parent.arguments?.[0];
+    if (callee && event && ts.isStringLiteralLike(event) && parent.arguments?.[1] === node) {
       return `${callee}('${event.text}') handler`;
     }
     if (callee) return `${callee} callback`;

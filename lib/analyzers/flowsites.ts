@@ -1,0 +1,241 @@
+import ts from '../util/typescript.cjs';
+import { defineAnalyzer } from '../analysis/analyzer.js';
+import { sourceFilesOf, type Probe } from '../analysis/cross-program-cache.js';
+import { calleeName, skipParens } from '../util/ast.js';
+
+/**
+ * flowsites: the places where a value is put somewhere that other code reads it from,
+ * by name, for the value-flow analysis to search. Per file (from syntax alone, cached by
+ * `ts.SourceFile`): property writes (`o.p = v`, `o['p'] = v`) by property name; stores
+ * into a container (`c.push(v)`, `c.set(k, v)`, `c.add(v)`, `c[k] = v`, `c.p = v`) by
+ * the container's last name; plain assignments (`x = v`) by variable name; object-literal
+ * members and class members by name (where an interface's implementations live);
+ * invocations (`f(…)`, `new C(…)`, `super(…)`) by the callee's last name; and listener
+ * registrations (`e.on('ev', f)`, `t.addEventListener('ev', f)`) by event name (and all of them under `*`). For the
+ * whole program it answers "every such site named N", and a probe that tells a later
+ * program whether the same search would look at the same files.
+ */
+export const flowSitesAnalyzer = defineAnalyzer<FlowSites>({
+  name: 'flowsites',
+  doc: 'Indexes, per file and by name, where values are stored, assigned, declared as members, passed to calls and registered as listeners.',
+  requires: [],
+  run(pass) {
+    const { program, config } = pass;
+    let index: ProgramIndex | undefined;
+    const programIndex = (): ProgramIndex => (index ??= indexOf(program, config.isIgnoredFile));
+    return {
+      sites: (kind, name) => programIndex().sites(kind, name),
+      probe: (kind, name) => {
+        const files = programIndex().files(kind, name);
+        return (later) => sameFiles(indexOf(later, config.isIgnoredFile).files(kind, name), files);
+      },
+      factsOf: flowFactsOf,
+    };
+  },
+});
+
+/** The listener sites of every event together, for `emit(name, …)` with a name known only at run time. */
+export const ANY_EVENT = '*';
+
+export type SiteKind = 'property' | 'store' | 'assign' | 'member' | 'invoke' | 'listener';
+
+/** `target = value` (property writes, stores, assignments): where `value` goes. */
+export interface StoreSite {
+  readonly kind: 'property' | 'store' | 'assign';
+  /** The written place: `o.p` (property), `x` (assign), or the container `c` of `c[k] = v`, `c.p = v`, `c.push(v)` (store). */
+  readonly target: ts.Expression;
+  readonly value: ts.Expression;
+  /** The whole write, where the chain says the value was stored. */
+  readonly node: ts.Node;
+}
+
+export interface MemberSite {
+  readonly kind: 'member';
+  /** An object-literal element or a class element. */
+  readonly node: ts.ObjectLiteralElementLike | ts.ClassElement;
+}
+
+export interface InvokeSite {
+  readonly kind: 'invoke';
+  readonly node: ts.CallExpression | ts.NewExpression;
+}
+
+export interface ListenerSite {
+  readonly kind: 'listener';
+  readonly node: ts.CallExpression;
+  readonly receiver: ts.Expression | undefined;
+  readonly handler: ts.Expression;
+}
+
+export type Site = StoreSite | MemberSite | InvokeSite | ListenerSite;
+
+type SiteOfKind<K extends SiteKind> = K extends 'property' | 'store' | 'assign' ? StoreSite : K extends 'member' ? MemberSite : K extends 'invoke' ? InvokeSite : ListenerSite;
+
+export interface FlowSites {
+  /** Every site of `kind` named `name` in the program's own files (not in typings, not ignored). */
+  sites<K extends SiteKind>(kind: K, name: string): readonly SiteOfKind<K>[];
+  /** Whether a later program's search for the same sites looks at the same files (for cross-program caches). */
+  probe(kind: SiteKind, name: string): Probe;
+  factsOf(file: ts.SourceFile): FileFlowFacts;
+}
+
+export type FileFlowFacts = ReadonlyMap<string, readonly Site[]>;
+
+/** A key of the per-file tables: kind and name. */
+const keyOf = (kind: SiteKind, name: string): string => `${kind}\0${name}`;
+
+const factsByFile = new WeakMap<ts.SourceFile, FileFlowFacts>();
+
+function flowFactsOf(file: ts.SourceFile): FileFlowFacts {
+  let facts = factsByFile.get(file);
+  if (!facts) {
+    facts = collectFlowFacts(file);
+    factsByFile.set(file, facts);
+  }
+  return facts;
+}
+
+interface ProgramIndex {
+  sites<K extends SiteKind>(kind: K, name: string): readonly SiteOfKind<K>[];
+  files(kind: SiteKind, name: string): readonly ts.SourceFile[];
+}
+
+const indexByProgram = new WeakMap<ts.Program, Map<(fileName: string) => boolean, ProgramIndex>>();
+
+/** The program's own files' sites, merged by key once per program. */
+function indexOf(program: ts.Program, isIgnored: (fileName: string) => boolean): ProgramIndex {
+  let byConfig = indexByProgram.get(program);
+  if (!byConfig) indexByProgram.set(program, (byConfig = new Map()));
+  let index = byConfig.get(isIgnored);
+  if (index) return index;
+  const merged = new Map<string, { sites: Site[]; files: ts.SourceFile[] }>();
+  for (const file of sourceFilesOf(program)) {
+    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file) || isIgnored(file.fileName)) continue;
+    for (const [key, sites] of flowFactsOf(file)) {
+      let entry = merged.get(key);
+      if (!entry) merged.set(key, (entry = { sites: [], files: [] }));
+      entry.sites.push(...sites);
+      entry.files.push(file);
+    }
+  }
+  index = {
+    sites: (kind, name) => (merged.get(keyOf(kind, name))?.sites ?? []) as never,
+    files: (kind, name) => merged.get(keyOf(kind, name))?.files ?? [],
+  };
+  byConfig.set(isIgnored, index);
+  return index;
+}
+
+function sameFiles(a: readonly ts.SourceFile[], b: readonly ts.SourceFile[]): boolean {
+  return a.length === b.length && a.every((file, i) => file === b[i]);
+}
+
+const STORE_METHODS = new Set(['push', 'unshift', 'add', 'set', 'splice']);
+const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener', 'subscribe']);
+
+/** The last name of the place a container expression names: `listeners` for `this.#listeners` or `listeners`. */
+export function containerName(expression: ts.Expression): string | undefined {
+  const node = skipParens(expression);
+  if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) return node.text;
+  if (ts.isPropertyAccessExpression(node)) return node.name.text;
+  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return node.argumentExpression.text;
+  if (node.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  return undefined;
+}
+
+/** The name a member of an object literal or class is known by, when it is a plain one. */
+export function memberName(name: ts.PropertyName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name)) return name.text;
+  if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
+  return undefined;
+}
+
+function collectFlowFacts(file: ts.SourceFile): FileFlowFacts {
+  const table = new Map<string, Site[]>();
+  const add = (kind: SiteKind, name: string | undefined, site: Site): void => {
+    if (name === undefined) return;
+    const key = keyOf(kind, name);
+    let list = table.get(key);
+    if (!list) table.set(key, (list = []));
+    list.push(site);
+  };
+
+  const recordAssignment = (binary: ts.BinaryExpression): void => {
+    const target = skipParens(binary.left);
+    const site = (kind: StoreSite['kind'], written: ts.Expression): StoreSite => ({ kind, target: written, value: binary.right, node: binary });
+    if (ts.isIdentifier(target)) {
+      add('assign', target.text, site('assign', target));
+    } else if (ts.isPropertyAccessExpression(target)) {
+      add('property', target.name.text, site('property', target));
+      add('store', containerName(target.expression), site('store', target.expression));
+    } else if (ts.isElementAccessExpression(target)) {
+      if (ts.isStringLiteralLike(target.argumentExpression)) add('property', target.argumentExpression.text, site('property', target));
+      add('store', containerName(target.expression), site('store', target.expression));
+    }
+  };
+
+  const recordCall = (call: ts.CallExpression): void => {
+    const callee = skipParens(call.expression);
+    const name = call.expression.kind === ts.SyntaxKind.SuperKeyword ? 'super' : calleeName(callee);
+    if (name === undefined) return;
+    add('invoke', name, { kind: 'invoke', node: call });
+    const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+    if (receiver && STORE_METHODS.has(name)) {
+      const values = name === 'set' ? call.arguments.slice(1, 2) : name === 'splice' ? call.arguments.slice(2) : call.arguments;
+      for (const value of values) {
+        add('store', containerName(receiver), { kind: 'store', target: receiver, value: ts.isSpreadElement(value) ? value.expression : value, node: call });
+      }
+    }
+    const event = call.arguments[0];
+    const handler = call.arguments[1];
+    if (LISTEN_METHODS.has(name) && event && handler && ts.isStringLiteralLike(event)) {
+      const site: ListenerSite = { kind: 'listener', node: call, receiver, handler };
+      add('listener', event.text, site);
+      add('listener', ANY_EVENT, site);
+    }
+  };
+
+  const recordMembers = (owner: ts.ObjectLiteralExpression | ts.ClassLikeDeclaration): void => {
+    const members: readonly (ts.ObjectLiteralElementLike | ts.ClassElement)[] = ts.isObjectLiteralExpression(owner) ? owner.properties : owner.members;
+    for (const member of members) {
+      if (ts.isSpreadAssignment(member) || ts.isConstructorDeclaration(member)) continue;
+      add('member', memberName(member.name), { kind: 'member', node: member });
+    }
+  };
+
+  const visit = (node: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.BinaryExpression: {
+        const binary = node as ts.BinaryExpression;
+        const operator = binary.operatorToken.kind;
+        if (
+          operator === ts.SyntaxKind.EqualsToken ||
+          operator === ts.SyntaxKind.QuestionQuestionEqualsToken ||
+          operator === ts.SyntaxKind.BarBarEqualsToken
+        ) {
+          recordAssignment(binary);
+        }
+        break;
+      }
+      case ts.SyntaxKind.CallExpression:
+        recordCall(node as ts.CallExpression);
+        break;
+      case ts.SyntaxKind.NewExpression: {
+        const name = calleeName((node as ts.NewExpression).expression);
+        if (name !== undefined) add('invoke', name, { kind: 'invoke', node: node as ts.NewExpression });
+        break;
+      }
+      case ts.SyntaxKind.ObjectLiteralExpression:
+        recordMembers(node as ts.ObjectLiteralExpression);
+        break;
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression:
+        recordMembers(node as ts.ClassLikeDeclaration);
+        break;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(file, visit);
+  return table;
+}

@@ -1,0 +1,613 @@
+import ts from '../util/typescript.cjs';
+import { defineAnalyzer } from '../analysis/analyzer.js';
+import { recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
+import { isFunctionWithBody, skipParens } from '../util/ast.js';
+import { isLibraryDeclaration, typeLineage } from '../util/types.js';
+import { containerName, flowSitesAnalyzer, memberName, type FlowSites, type SiteKind } from './flowsites.js';
+import { syntaxAnalyzer, type SyntaxFacts, type Unit } from './syntax.js';
+
+/**
+ * valueflow: which functions an expression can be. It answers by walking backwards from
+ * the expression through the places a function value can sit, in the manner of
+ * field-based flow graphs for JavaScript call graphs: a variable's initializer and every
+ * assignment to it; a parameter's arguments at each call of its function (found by the
+ * function's name, then checked by the checker), and for a callback of a library call
+ * the values that call hands it (a promise's value to `then`, a collection's elements to
+ * `forEach`/`map`/`reduce`); a property's declarations and every write to the same
+ * property (`this.onData = onData`, a parameter property, an options object), and for
+ * an interface member the object literals and classes that implement it; the elements
+ * of an array, Set, Map or queue (`push`, `set`, `add`, `[i] =`, read back by `for…of`,
+ * `shift`, `get`, `[i]`); every member of a dispatch table read with a computed key;
+ * a call's returned values (also through `await` and `async`); destructuring; `bind`.
+ * Identity comes from the checker's symbols wherever it has them; a value from library
+ * code, or one the walk cannot see, resolves to nothing: an unresolved call is no edge.
+ * The walk is on demand and memoised per expression, so its cost follows the code that
+ * contexts reach, not the size of the program.
+ */
+export const valueFlowAnalyzer = defineAnalyzer<ValueFlow>({
+  name: 'valueflow',
+  doc: 'Resolves an expression to the function values that can reach it: through variables, parameters, properties, collections, returns, dispatch tables and interface implementations.',
+  requires: [syntaxAnalyzer, flowSitesAnalyzer],
+  run(pass) {
+    const context: FlowContext = {
+      program: pass.program,
+      checker: pass.checker,
+      syntax: pass.resultOf(syntaxAnalyzer),
+      sites: pass.resultOf(flowSitesAnalyzer),
+      memo: new Map(),
+    };
+    return {
+      functionsOf: (expression) => functionsOf(context, expression),
+      listenersOf: (call, event) => listenersOf(context, call, event),
+    };
+  },
+});
+
+/** A function an expression can be, with how it got there. */
+export interface FlowTarget extends Trail {
+  readonly unit: Unit;
+}
+
+/** The way a function value travelled to the expression: the first store and the first argument it went through. */
+export interface Trail {
+  /** The write, push or assignment through which the value reached the expression (the one nearest to it). */
+  readonly storedAt?: ts.Node;
+  /** The calls that passed the value as an argument to a parameter on the way. */
+  readonly passedThrough?: readonly PassedArgument[];
+}
+
+export interface PassedArgument {
+  readonly call: ts.CallExpression | ts.NewExpression;
+  readonly index: number;
+}
+
+function stored(trail: Trail | undefined, node: ts.Node): Trail {
+  return trail?.storedAt ? trail : { ...trail, storedAt: node };
+}
+
+function passed(trail: Trail | undefined, call: ts.CallExpression | ts.NewExpression, index: number): Trail {
+  return { ...trail, passedThrough: [...(trail?.passedThrough ?? []), { call, index }] };
+}
+
+export interface ValueFlow {
+  functionsOf(expression: ts.Expression): readonly FlowTarget[];
+  /**
+   * The listeners registered for `event` on the emitter that `call` emits on
+   * (`bus.emit('cancel', m)` runs every `bus.on('cancel', f)`), across files.
+   */
+  listenersOf(call: ts.CallExpression, event: string): readonly FlowTarget[];
+}
+
+interface FlowContext {
+  readonly program: ts.Program;
+  readonly checker: ts.TypeChecker;
+  readonly syntax: SyntaxFacts;
+  readonly sites: FlowSites;
+  readonly memo: Map<ts.Node, MemoEntry | 'pending'>;
+}
+
+interface MemoEntry {
+  readonly targets: readonly FlowTarget[];
+  readonly files: ReadonlySet<ts.SourceFile>;
+  readonly probes: ReadonlySet<Probe>;
+}
+
+const NONE: readonly FlowTarget[] = [];
+
+/** The memoised answer for one expression; a query met again while it is being answered (a cycle) adds nothing. */
+function functionsOf(context: FlowContext, expression: ts.Expression): readonly FlowTarget[] {
+  const known = context.memo.get(expression);
+  if (known === 'pending') return NONE;
+  if (known) {
+    recordUsage(known.files, known.probes);
+    return known.targets;
+  }
+  context.memo.set(expression, 'pending');
+  const { value, files, probes } = trackUsage(() => {
+    const search = new Search(context);
+    search.expression(expression, undefined);
+    return search.finish();
+  });
+  context.memo.set(expression, { targets: value, files, probes });
+  return value;
+}
+
+/**
+ * An emitter is the same when both receivers name the same variable or field, when both
+ * are the global scope, or when both are instances of the same project class (`this`
+ * inside `class Bus extends EventEmitter` and `bus` outside). Two unrelated instances of
+ * a library class (two `new EventEmitter()`s) are not the same emitter.
+ */
+function listenersOf(context: FlowContext, call: ts.CallExpression, event: string): readonly FlowTarget[] {
+  const callee = skipParens(call.expression);
+  const emitter = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+  const found = new Map<Unit, FlowTarget>();
+  const sites = context.sites.sites('listener', event);
+  recordUsage([], [context.sites.probe('listener', event)]);
+  for (const site of sites) {
+    if (!sameEmitter(context, emitter, site.receiver)) continue;
+    recordUsage([site.node.getSourceFile()]);
+    for (const target of functionsOf(context, site.handler)) {
+      if (!found.has(target.unit)) found.set(target.unit, { ...target, storedAt: site.node });
+    }
+  }
+  return [...found.values()];
+}
+
+function sameEmitter(context: FlowContext, a: ts.Expression | undefined, b: ts.Expression | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  const { checker, program } = context;
+  const symbolA = containerSymbol(checker, a);
+  const symbolB = containerSymbol(checker, b);
+  if (symbolA && symbolB && sameSymbol(symbolA, symbolB)) return true;
+  const classA = checker.getTypeAtLocation(a).getSymbol();
+  const classB = checker.getTypeAtLocation(b).getSymbol();
+  if (!classA || !classB || !sameSymbol(classA, classB) || isLibrarySymbol(program, classA)) return false;
+  return (classA.flags & ts.SymbolFlags.Class) !== 0;
+}
+
+/** Work bounds for one query: beyond them the answer is what was found so far. */
+const MAX_STEPS = 4000;
+
+/** Callback parameters that a library call fills with a collection's elements. */
+const ELEMENT_CALLBACKS = new Set(['forEach', 'map', 'filter', 'find', 'findLast', 'some', 'every', 'flatMap', 'findIndex']);
+/** Calls that return an element of their receiver. */
+const ELEMENT_READS = new Set(['get', 'shift', 'pop', 'at', 'find', 'findLast']);
+const PROMISE_CALLBACKS = new Set(['then', 'catch', 'finally']);
+
+/** One backward walk: every place it visits once, the functions it finds, and what it consulted. */
+class Search {
+  readonly #context: FlowContext;
+  /** Places visited, per kind of place (a symbol's elements and its property values are different places). */
+  readonly #seen = new Map<string, Set<unknown>>();
+  readonly #found = new Map<Unit, FlowTarget>();
+  readonly #files = new Set<ts.SourceFile>();
+  readonly #probes = new Set<Probe>();
+  #steps = 0;
+
+  constructor(context: FlowContext) {
+    this.#context = context;
+  }
+
+  finish(): readonly FlowTarget[] {
+    recordUsage(this.#files, this.#probes);
+    return [...this.#found.values()];
+  }
+
+  /** Whether `key` is new to this walk as a place of `kind` (and the walk is within its bounds). */
+  #first(key: unknown, kind = 'value'): boolean {
+    let seen = this.#seen.get(kind);
+    if (!seen) this.#seen.set(kind, (seen = new Set()));
+    if (seen.has(key) || ++this.#steps > MAX_STEPS) return false;
+    seen.add(key);
+    return true;
+  }
+
+  #sites<K extends SiteKind>(kind: K, name: string | undefined) {
+    if (name === undefined) return [];
+    this.#probes.add(this.#context.sites.probe(kind, name));
+    return this.#context.sites.sites(kind, name);
+  }
+
+  #symbolAt(node: ts.Node): ts.Symbol | undefined {
+    const symbol = this.#context.checker.getSymbolAtLocation(node);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) return this.#context.checker.getAliasedSymbol(symbol);
+    return symbol;
+  }
+
+  #addFunction(node: ts.Node, trail: Trail | undefined): void {
+    const unit = this.#context.syntax.unitOf(node);
+    if (!unit || this.#found.has(unit)) return;
+    this.#found.set(unit, { unit, ...trail });
+  }
+
+  expression(expression: ts.Expression, trail: Trail | undefined): void {
+    const node = skipParens(expression);
+    if (!this.#first(node)) return;
+    this.#files.add(node.getSourceFile());
+    if (isFunctionWithBody(node)) {
+      this.#addFunction(node, trail);
+      return;
+    }
+    if (ts.isIdentifier(node)) {
+      this.symbol(this.#symbolAt(node), trail);
+    } else if (ts.isPropertyAccessExpression(node)) {
+      this.property(node.expression, node.name.text, this.#symbolAt(node.name), trail);
+    } else if (ts.isElementAccessExpression(node)) {
+      this.elementAccess(node, trail);
+    } else if (ts.isCallExpression(node)) {
+      this.callResult(node, trail);
+    } else if (ts.isAwaitExpression(node)) {
+      this.expression(node.expression, trail);
+    } else if (ts.isConditionalExpression(node)) {
+      this.expression(node.whenTrue, trail);
+      this.expression(node.whenFalse, trail);
+    } else if (ts.isBinaryExpression(node)) {
+      this.binary(node, trail);
+    }
+  }
+
+  binary(node: ts.BinaryExpression, trail: Trail | undefined): void {
+    switch (node.operatorToken.kind) {
+      case ts.SyntaxKind.QuestionQuestionToken:
+      case ts.SyntaxKind.BarBarToken:
+      case ts.SyntaxKind.QuestionQuestionEqualsToken:
+      case ts.SyntaxKind.BarBarEqualsToken:
+        this.expression(node.left, trail);
+        this.expression(node.right, trail);
+        return;
+      case ts.SyntaxKind.AmpersandAmpersandToken:
+      case ts.SyntaxKind.CommaToken:
+      case ts.SyntaxKind.EqualsToken:
+        this.expression(node.right, trail);
+        return;
+    }
+  }
+
+  /** `o['p']` is the property; `table[key]` is any member of the table or any element of the collection. */
+  elementAccess(node: ts.ElementAccessExpression, trail: Trail | undefined): void {
+    const key = skipParens(node.argumentExpression);
+    if (ts.isStringLiteralLike(key)) {
+      this.property(node.expression, key.text, this.#symbolAt(key), trail);
+      return;
+    }
+    this.elements(node.expression, trail);
+    this.tableMembers(node.expression, trail);
+  }
+
+  /** What a call returns: `f.bind(…)` is `f`; `queue.shift()`, `callbacks.get(id)` an element; otherwise the callees' returns. */
+  callResult(call: ts.CallExpression, trail: Trail | undefined): void {
+    const callee = skipParens(call.expression);
+    if (ts.isPropertyAccessExpression(callee)) {
+      const name = callee.name.text;
+      if (name === 'bind') {
+        this.expression(callee.expression, trail);
+        return;
+      }
+      if (name === 'resolve' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && call.arguments[0]) {
+        this.expression(call.arguments[0], trail);
+        return;
+      }
+      if (ELEMENT_READS.has(name)) this.elements(callee.expression, trail);
+    }
+    for (const callee of functionsOf(this.#context, call.expression)) this.returns(callee.unit, trail);
+  }
+
+  /** The values a function returns: its `return` expressions, or an arrow's expression body. */
+  returns(unit: Unit, trail: Trail | undefined): void {
+    const node = unit.node;
+    if (ts.isSourceFile(node) || !node.body || !this.#first(unit, 'returns')) return;
+    if (!ts.isBlock(node.body)) {
+      this.expression(node.body, trail);
+      return;
+    }
+    const visit = (child: ts.Node): void => {
+      if (isFunctionWithBody(child) || ts.isClassLike(child)) return;
+      if (ts.isReturnStatement(child) && child.expression) this.expression(child.expression, trail);
+      ts.forEachChild(child, visit);
+    };
+    ts.forEachChild(node.body, visit);
+  }
+
+  /** A name's values: every declaration of what it names, and every assignment to it. */
+  symbol(symbol: ts.Symbol | undefined, trail: Trail | undefined): void {
+    if (!symbol || !this.#first(symbol) || isLibrarySymbol(this.#context.program, symbol)) return;
+    let isProperty = false;
+    for (const declaration of symbol.declarations ?? []) {
+      this.#files.add(declaration.getSourceFile());
+      if (isFunctionWithBody(declaration)) {
+        if (ts.isGetAccessorDeclaration(declaration)) this.returns(this.#context.syntax.unitOf(declaration)!, trail);
+        else this.#addFunction(declaration, trail);
+      } else if (ts.isVariableDeclaration(declaration)) {
+        this.variable(declaration, symbol, trail);
+      } else if (ts.isBindingElement(declaration)) {
+        this.binding(declaration, trail);
+      } else if (ts.isParameter(declaration)) {
+        this.parameter(declaration, trail);
+      } else if (isPropertyDeclarationLike(declaration)) {
+        isProperty = true;
+      }
+    }
+    if (isProperty) this.propertySymbol(symbol, symbol.name, trail);
+  }
+
+  variable(declaration: ts.VariableDeclaration, symbol: ts.Symbol, trail: Trail | undefined): void {
+    if (!ts.isIdentifier(declaration.name)) return;
+    if (declaration.initializer) this.expression(declaration.initializer, trail);
+    const statement = declaration.parent.parent;
+    if (ts.isForOfStatement(statement) && statement.initializer === declaration.parent) this.elements(statement.expression, trail);
+    for (const site of this.#sites('assign', declaration.name.text)) {
+      if (this.#symbolAt(site.target) === symbol) this.expression(site.value, stored(trail, site.node));
+    }
+  }
+
+  /** `const { read } = make()`, `const [first] = list`, `function f({ onClose })`: one level of destructuring. */
+  binding(element: ts.BindingElement, trail: Trail | undefined): void {
+    const pattern = element.parent;
+    const holder = pattern.parent;
+    const key = ts.isObjectBindingPattern(pattern) ? memberName(element.propertyName ?? (ts.isIdentifier(element.name) ? element.name : undefined)) : undefined;
+    const project = (source: ts.Expression): void => {
+      if (ts.isArrayBindingPattern(pattern)) this.elements(source, trail);
+      else if (key !== undefined) this.property(source, key, undefined, trail);
+    };
+    if (ts.isVariableDeclaration(holder)) {
+      if (holder.initializer) project(holder.initializer);
+      const statement = holder.parent.parent;
+      if (ts.isForOfStatement(statement) && key === undefined) this.elements(statement.expression, trail);
+    } else if (ts.isParameter(holder)) {
+      for (const { argument } of this.argumentsOf(holder)) project(argument);
+    }
+  }
+
+  /** A parameter's values: what its function's callers pass, or what the library call that runs a callback hands it. */
+  parameter(parameter: ts.ParameterDeclaration, trail: Trail | undefined): void {
+    const owner = parameter.parent;
+    if (!isFunctionWithBody(owner) || !this.#first(parameter, 'parameter')) return;
+    this.callbackParameter(owner, owner.parameters.indexOf(parameter), trail);
+    for (const { argument, call, index } of this.argumentsOf(parameter)) this.expression(argument, passed(trail, call, index));
+  }
+
+  /** `p.then(f => …)`: f is p's value; `list.forEach(f => …)`: f is an element; `list.reduce((acc, f) => …, init)`. */
+  callbackParameter(callback: ts.Node, index: number, trail: Trail | undefined): void {
+    const call = skipParenParent(callback);
+    if (!call || !ts.isCallExpression(call) || !call.arguments.some((argument) => skipParens(argument) === callback)) return;
+    const callee = skipParens(call.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return;
+    const name = callee.name.text;
+    if (PROMISE_CALLBACKS.has(name) && index === 0) this.expression(callee.expression, trail);
+    else if (ELEMENT_CALLBACKS.has(name) && index === 0) this.elements(callee.expression, trail);
+    else if ((name === 'reduce' || name === 'reduceRight') && index === 1) this.elements(callee.expression, trail);
+    else if ((name === 'reduce' || name === 'reduceRight') && index === 0 && call.arguments[1]) this.expression(call.arguments[1], trail);
+  }
+
+  /** The arguments that calls of the parameter's function pass for it (all the rest, for a rest parameter). */
+  argumentsOf(parameter: ts.ParameterDeclaration): { argument: ts.Expression; call: ts.CallExpression | ts.NewExpression; index: number }[] {
+    const owner = parameter.parent as ts.SignatureDeclaration;
+    const first = owner.parameters.indexOf(parameter);
+    const found: { argument: ts.Expression; call: ts.CallExpression | ts.NewExpression; index: number }[] = [];
+    for (const call of this.invocationsOf(owner)) {
+      const args = call.arguments ?? [];
+      const last = parameter.dotDotDotToken ? args.length : Math.min(first + 1, args.length);
+      for (let index = first; index < last; index++) {
+        const argument = args[index]!;
+        found.push({ argument: ts.isSpreadElement(argument) ? argument.expression : argument, call, index });
+      }
+    }
+    return found;
+  }
+
+  /** The calls (and `new`s, and `super(…)`s) that run `fn`, found by its name and checked by the checker. */
+  invocationsOf(fn: ts.SignatureDeclaration): (ts.CallExpression | ts.NewExpression)[] {
+    const found: (ts.CallExpression | ts.NewExpression)[] = [];
+    for (const name of invocationNames(fn)) {
+      for (const site of this.#sites('invoke', name)) {
+        if (this.invokes(site.node, fn)) found.push(site.node);
+      }
+    }
+    return found;
+  }
+
+  invokes(call: ts.CallExpression | ts.NewExpression, fn: ts.SignatureDeclaration): boolean {
+    const callee = skipParens(call.expression);
+    if (ts.isConstructorDeclaration(fn)) {
+      if (callee.kind === ts.SyntaxKind.SuperKeyword) {
+        const base = ts.findAncestor(call, ts.isClassLike)?.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+        return base !== undefined && declares(this.#symbolAt(base.expression), fn.parent);
+      }
+      return ts.isNewExpression(call) && declares(this.#symbolAt(callee), fn.parent);
+    }
+    if (ts.isNewExpression(call)) return false;
+    const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+    const symbol = this.#symbolAt(nameNode);
+    if (declares(symbol, fn) || (symbol?.declarations ?? []).some((declaration) => initializerOf(declaration) === fn)) return true;
+    if (!symbol || isLibrarySymbol(this.#context.program, symbol)) return false;
+    // Through a value (a parameter, a field, an interface member): ask the flow itself.
+    return functionsOf(this.#context, call.expression).some((target) => target.unit.node === fn);
+  }
+
+  /** `receiver.name`: the property's declarations and writes; on a receiver the checker cannot type, nothing. */
+  property(receiver: ts.Expression, name: string, symbol: ts.Symbol | undefined, trail: Trail | undefined): void {
+    const checker = this.#context.checker;
+    const property = symbol ?? checker.getPropertyOfType(checker.getTypeAtLocation(receiver), name);
+    if (property) this.propertySymbol(property, name, trail);
+  }
+
+  /** A property's values: its declarations, every write to it, and for an interface member its implementations. */
+  propertySymbol(symbol: ts.Symbol, name: string, trail: Trail | undefined): void {
+    const checker = this.#context.checker;
+    if (!this.#first(symbolKey(symbol), 'property') || isLibrarySymbol(this.#context.program, symbol)) return;
+    for (const declaration of symbol.declarations ?? []) {
+      this.#files.add(declaration.getSourceFile());
+      if (isFunctionWithBody(declaration)) {
+        if (ts.isGetAccessorDeclaration(declaration)) this.returns(this.#context.syntax.unitOf(declaration)!, trail);
+        else this.#addFunction(declaration, trail);
+      } else if (ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) {
+        if (declaration.initializer) this.expression(declaration.initializer, trail);
+        else this.implementations(declaration, name, trail);
+      } else if (ts.isShorthandPropertyAssignment(declaration)) {
+        this.symbol(checker.getShorthandAssignmentValueSymbol(declaration), trail);
+      } else if (ts.isParameter(declaration)) {
+        this.parameter(declaration, trail);
+      } else if (ts.isPropertySignature(declaration) || ts.isMethodSignature(declaration) || ts.isMethodDeclaration(declaration)) {
+        this.implementations(declaration, name, trail);
+      } else if (ts.isBinaryExpression(declaration)) {
+        this.expression(declaration.right, stored(trail, declaration));
+      }
+    }
+    for (const site of this.#sites('property', name)) {
+      const target = site.target as ts.PropertyAccessExpression | ts.ElementAccessExpression;
+      const nameNode = ts.isPropertyAccessExpression(target) ? target.name : target.argumentExpression;
+      if (sameSymbol(this.#symbolAt(nameNode), symbol)) this.expression(site.value, stored(trail, site.node));
+    }
+  }
+
+  /**
+   * An interface (or abstract) member's implementations: members of the same name in
+   * object literals whose contextual type has this member (`const api: Api = { … }`, an
+   * options argument, a factory's annotated return), and in classes that implement or
+   * extend the declaring type.
+   */
+  implementations(member: ts.Declaration, name: string, trail: Trail | undefined): void {
+    const owner = member.parent;
+    if (!this.#first(member, 'implementations')) return;
+    const checker = this.#context.checker;
+    for (const site of this.#sites('member', name)) {
+      const element = site.node;
+      if (element === member) continue;
+      if (ts.isObjectLiteralExpression(element.parent)) {
+        const contextual = checker.getContextualType(element.parent);
+        const expected = contextual && checker.getPropertyOfType(contextual, name);
+        if (expected && (expected.declarations ?? []).includes(member)) this.objectMember(element as ts.ObjectLiteralElementLike, trail);
+      } else if (ts.isClassLike(element.parent) && element.parent !== owner && this.classImplements(element.parent, owner)) {
+        const own = element.name && this.#symbolAt(element.name);
+        if (own) this.propertySymbol(own, name, trail);
+      }
+    }
+  }
+
+  objectMember(element: ts.ObjectLiteralElementLike, trail: Trail | undefined): void {
+    if (ts.isPropertyAssignment(element)) this.expression(element.initializer, trail);
+    else if (ts.isShorthandPropertyAssignment(element)) this.symbol(this.#context.checker.getShorthandAssignmentValueSymbol(element), trail);
+    else if (isFunctionWithBody(element)) this.#addFunction(element, trail);
+  }
+
+  /** Whether a class implements or extends (directly or through its bases) the type that declares a member. */
+  classImplements(classNode: ts.ClassLikeDeclaration, owner: ts.Node): boolean {
+    const checker = this.#context.checker;
+    const related = [checker.getTypeAtLocation(classNode)];
+    for (const clause of classNode.heritageClauses ?? []) for (const type of clause.types) related.push(checker.getTypeAtLocation(type));
+    return related.some((type) => typeLineage(checker, type).some((symbol) => (symbol.declarations ?? []).includes(owner as ts.Declaration)));
+  }
+
+  /** The elements of an array, Set, Map or queue: its initializer's items and every push/set/add/`[i] =` into it. */
+  elements(container: ts.Expression, trail: Trail | undefined): void {
+    const node = skipParens(container);
+    if (ts.isArrayLiteralExpression(node)) {
+      for (const element of node.elements) this.expression(ts.isSpreadElement(element) ? element.expression : element, trail);
+      return;
+    }
+    const symbol = containerSymbol(this.#context.checker, node);
+    if (!symbol || !this.#first(symbolKey(symbol), 'elements') || isLibrarySymbol(this.#context.program, symbol)) return;
+    for (const declaration of symbol.declarations ?? []) {
+      const initializer = initializerOf(declaration);
+      if (initializer) this.initialElements(initializer, trail);
+    }
+    for (const site of this.#sites('store', containerName(node))) {
+      if (!sameSymbol(containerSymbol(this.#context.checker, site.target), symbol)) continue;
+      if (ts.isBinaryExpression(site.node) && !ts.isElementAccessExpression(skipParens(site.node.left))) continue;
+      this.expression(site.value, stored(trail, site.node));
+    }
+  }
+
+  /** `[f, g]`, `new Set([f])`, `new Map([[k, f]])`. */
+  initialElements(initializer: ts.Node, trail: Trail | undefined): void {
+    const node = ts.isExpression(initializer) ? skipParens(initializer) : initializer;
+    if (ts.isArrayLiteralExpression(node)) {
+      this.elements(node, trail);
+    } else if (ts.isNewExpression(node) && node.arguments?.[0]) {
+      const items = skipParens(node.arguments[0]);
+      if (!ts.isArrayLiteralExpression(items)) return;
+      for (const item of items.elements) {
+        const entry = skipParens(item);
+        if (ts.isArrayLiteralExpression(entry) && entry.elements[1]) this.expression(entry.elements[1], trail);
+        else this.expression(entry, trail);
+      }
+    }
+  }
+
+  /** `handlers[msg.op]`: every member of the table's type that the project declares, and every write into the table. */
+  tableMembers(table: ts.Expression, trail: Trail | undefined): void {
+    const checker = this.#context.checker;
+    const type = checker.getTypeAtLocation(table);
+    if (checker.isArrayLikeType(type)) return;
+    for (const property of checker.getPropertiesOfType(type)) this.propertySymbol(property, property.name, trail);
+    const symbol = containerSymbol(checker, skipParens(table));
+    for (const site of this.#sites('store', containerName(table))) {
+      if (ts.isBinaryExpression(site.node) && symbol && sameSymbol(containerSymbol(checker, site.target), symbol)) {
+        this.expression(site.value, stored(trail, site.node));
+      }
+    }
+  }
+}
+
+function isPropertyDeclarationLike(declaration: ts.Declaration): boolean {
+  return (
+    ts.isPropertyAssignment(declaration) ||
+    ts.isShorthandPropertyAssignment(declaration) ||
+    ts.isPropertyDeclaration(declaration) ||
+    ts.isPropertySignature(declaration) ||
+    ts.isMethodSignature(declaration) ||
+    ts.isMethodDeclaration(declaration) ||
+    ts.isBinaryExpression(declaration)
+  );
+}
+
+/** A library's own symbols (lib.d.ts, packages' typings) hold no project function. */
+function isLibrarySymbol(program: ts.Program, symbol: ts.Symbol): boolean {
+  const declarations = symbol.declarations ?? [];
+  return declarations.length > 0 && declarations.every((declaration) => isLibraryDeclaration(program, declaration));
+}
+
+/** Symbols of instantiated generic types are fresh objects: their declarations are their identity. */
+function symbolKey(symbol: ts.Symbol): unknown {
+  return symbol.declarations?.[0] ?? symbol;
+}
+
+function sameSymbol(a: ts.Symbol | undefined, b: ts.Symbol): boolean {
+  if (!a) return false;
+  if (a === b) return true;
+  const theirs = b.declarations ?? [];
+  return (a.declarations ?? []).some((declaration) => theirs.includes(declaration));
+}
+
+function declares(symbol: ts.Symbol | undefined, node: ts.Node): boolean {
+  return (symbol?.declarations ?? []).includes(node as ts.Declaration);
+}
+
+/** The symbol that stands for a container: a variable, a field (`this.#listeners`), a property. */
+function containerSymbol(checker: ts.TypeChecker, expression: ts.Expression): ts.Symbol | undefined {
+  const node = skipParens(expression);
+  const nameNode = ts.isPropertyAccessExpression(node)
+    ? node.name
+    : ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)
+      ? node.argumentExpression
+      : node;
+  if (!ts.isIdentifier(nameNode) && !ts.isPrivateIdentifier(nameNode) && !ts.isStringLiteralLike(nameNode)) return undefined;
+  const symbol = checker.getSymbolAtLocation(nameNode);
+  return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+}
+
+/** The initializer of a variable, property or parameter declaration. */
+function initializerOf(declaration: ts.Declaration): ts.Expression | undefined {
+  if (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration) || ts.isPropertyAssignment(declaration) || ts.isParameter(declaration)) {
+    return declaration.initializer && skipParens(declaration.initializer);
+  }
+  return undefined;
+}
+
+/** The node a function sits in once parentheses and assertions are skipped. */
+function skipParenParent(node: ts.Node): ts.Node | undefined {
+  let current = node.parent;
+  while (current && (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current))) current = current.parent;
+  return current;
+}
+
+/** The names a call of `fn` can use: its own name, its variable's or property's, its class's for a constructor. */
+function invocationNames(fn: ts.SignatureDeclaration): string[] {
+  if (ts.isConstructorDeclaration(fn)) {
+    const name = fn.parent.name?.text;
+    return name ? [name, 'super'] : ['super'];
+  }
+  const own = fn.name && !ts.isComputedPropertyName(fn.name) ? memberName(fn.name) : undefined;
+  if (own) return [own];
+  const parent = skipParenParent(fn);
+  if (!parent) return [];
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return [parent.name.text];
+  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && memberName(parent.name)) return [memberName(parent.name)!];
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    const name = containerName(parent.left);
+    return name ? [name] : [];
+  }
+  return [];
+}
+
