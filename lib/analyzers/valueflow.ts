@@ -195,6 +195,30 @@ class Search {
     return symbol;
   }
 
+  /**
+   * Whether a declaration (or symbol) can hold a function, by its type: a parameter typed
+   * `string` or `Msg` never does, so the walk does not search for what its callers pass.
+   */
+  #holdsFunctions(place: ts.Declaration | ts.Symbol): boolean {
+    const checker = this.#context.checker;
+    const type = 'kind' in place ? checker.getTypeAtLocation(place) : checker.getTypeOfSymbol(place);
+    return typeMayBeFunction(checker, checker.getAwaitedType(type) ?? type, 0);
+  }
+
+  /** Whether a container's elements can be functions: an array or collection of callables, or of `any`. */
+  #holdsFunctionElements(symbol: ts.Symbol): boolean {
+    const checker = this.#context.checker;
+    const type = checker.getTypeOfSymbol(symbol);
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+    const members = type.isUnion() ? type.types : [type];
+    return members.some((member) => {
+      const args = member.flags & ts.TypeFlags.Object && (member as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(member as ts.TypeReference) : [];
+      if (args.length > 0) return args.some((arg) => typeMayBeFunction(checker, arg, 0));
+      const index = checker.getIndexInfosOfType(member);
+      return index.length === 0 || index.some((info) => typeMayBeFunction(checker, info.type, 0));
+    });
+  }
+
   #addFunction(node: ts.Node, trail: Trail | undefined): void {
     const unit = this.#context.syntax.unitOf(node);
     if (!unit || this.#found.has(unit)) return;
@@ -316,6 +340,7 @@ class Search {
     if (declaration.initializer) this.expression(declaration.initializer, trail);
     const statement = declaration.parent.parent;
     if (ts.isForOfStatement(statement) && statement.initializer === declaration.parent) this.elements(statement.expression, trail);
+    if (!this.#holdsFunctions(declaration)) return;
     for (const site of this.#sites('assign', declaration.name.text)) {
       if (this.#symbolAt(site.target) === symbol) this.expression(site.value, stored(trail, site.node));
     }
@@ -342,7 +367,7 @@ class Search {
   /** A parameter's values: what its function's callers pass, or what the library call that runs a callback hands it. */
   parameter(parameter: ts.ParameterDeclaration, trail: Trail | undefined): void {
     const owner = parameter.parent;
-    if (!isFunctionWithBody(owner) || !this.#first(parameter, 'parameter')) return;
+    if (!isFunctionWithBody(owner) || !this.#first(parameter, 'parameter') || !this.#holdsFunctions(parameter)) return;
     this.callbackParameter(owner, owner.parameters.indexOf(parameter), trail);
     for (const { argument, call, index } of this.argumentsOf(parameter)) this.expression(argument, passed(trail, call, index));
   }
@@ -365,7 +390,7 @@ class Search {
     const owner = parameter.parent as ts.SignatureDeclaration;
     const first = owner.parameters.indexOf(parameter);
     const found: { argument: ts.Expression; call: ts.CallExpression | ts.NewExpression; index: number }[] = [];
-    for (const call of this.invocationsOf(owner)) {
+    for (const call of this.invocationsOf(owner, first)) {
       const args = call.arguments ?? [];
       const last = parameter.dotDotDotToken ? args.length : Math.min(first + 1, args.length);
       for (let index = first; index < last; index++) {
@@ -376,11 +401,13 @@ class Search {
     return found;
   }
 
-  /** The calls (and `new`s, and `super(…)`s) that run `fn`, found by its name and checked by the checker. */
-  invocationsOf(fn: ts.SignatureDeclaration): (ts.CallExpression | ts.NewExpression)[] {
+  /** The calls (and `new`s, and `super(…)`s) that run `fn` with an argument at `withArgument`, found by its name and checked by the checker. */
+  invocationsOf(fn: ts.SignatureDeclaration, withArgument: number): (ts.CallExpression | ts.NewExpression)[] {
     const found: (ts.CallExpression | ts.NewExpression)[] = [];
     for (const name of invocationNames(fn)) {
       for (const site of this.#sites('invoke', name)) {
+        // A call that passes nothing at that position passes no function there.
+        if ((site.node.arguments?.length ?? 0) <= withArgument) continue;
         if (this.invokes(site.node, fn)) found.push(site.node);
       }
     }
@@ -415,7 +442,7 @@ class Search {
   /** A property's values: its declarations, every write to it, and for an interface member its implementations. */
   propertySymbol(symbol: ts.Symbol, name: string, trail: Trail | undefined): void {
     const checker = this.#context.checker;
-    if (!this.#first(symbolKey(symbol), 'property') || isLibrarySymbol(this.#context.program, symbol)) return;
+    if (!this.#first(symbolKey(symbol), 'property') || isLibrarySymbol(this.#context.program, symbol) || !this.#holdsFunctions(symbol)) return;
     for (const declaration of symbol.declarations ?? []) {
       this.#files.add(declaration.getSourceFile());
       if (isFunctionWithBody(declaration)) {
@@ -492,6 +519,7 @@ class Search {
       const initializer = initializerOf(declaration);
       if (initializer) this.initialElements(initializer, trail);
     }
+    if (!this.#holdsFunctionElements(symbol)) return;
     for (const site of this.#sites('store', containerName(node))) {
       if (!sameSymbol(containerSymbol(this.#context.checker, site.target), symbol)) continue;
       if (ts.isBinaryExpression(site.node) && !ts.isElementAccessExpression(skipParens(site.node.left))) continue;
@@ -528,6 +556,29 @@ class Search {
       }
     }
   }
+}
+
+const NOT_FUNCTIONS =
+  ts.TypeFlags.StringLike |
+  ts.TypeFlags.NumberLike |
+  ts.TypeFlags.BigIntLike |
+  ts.TypeFlags.BooleanLike |
+  ts.TypeFlags.EnumLike |
+  ts.TypeFlags.ESSymbolLike |
+  ts.TypeFlags.VoidLike |
+  ts.TypeFlags.Null |
+  ts.TypeFlags.Never;
+
+/** Whether a value of a type can be a function (or a promise of one); `any` and `unknown` may be anything. */
+function typeMayBeFunction(checker: ts.TypeChecker, type: ts.Type, depth: number): boolean {
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+  if (type.isUnionOrIntersection()) return depth < 4 && type.types.some((member) => typeMayBeFunction(checker, member, depth + 1));
+  if (type.flags & ts.TypeFlags.TypeParameter) {
+    const constraint = checker.getBaseConstraintOfType(type);
+    return !constraint || constraint === type || typeMayBeFunction(checker, constraint, depth + 1);
+  }
+  if (type.flags & NOT_FUNCTIONS) return false;
+  return type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0;
 }
 
 function isPropertyDeclarationLike(declaration: ts.Declaration): boolean {
