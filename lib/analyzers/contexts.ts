@@ -59,18 +59,22 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
       for (const declaration of symbol?.declarations ?? []) {
         if (!isLibraryDeclaration(program, declaration)) continue;
         const owner = declaration.parent;
-        if (ts.isSourceFile(owner) || ts.isVariableDeclarationList(owner) || ts.isModuleBlock(owner)) {
-          // A global `onmessage`/`addEventListener`: the worker's (or window's) own scope.
-          if (!candidate.receiver) return true;
+        if (isGlobalScopeDeclaration(declaration)) {
+          // A global `onmessage`/`addEventListener`, bare or through `globalThis` (or an alias of
+          // it): the worker's (or window's) own scope. Only the global object has lib globals as members.
+          return true;
         }
         if ((ts.isInterfaceDeclaration(owner) || ts.isClassDeclaration(owner)) && owner.name && ENDPOINTS.has(owner.name.text)) {
           return true;
         }
       }
       if (!candidate.receiver) return false;
-      const lineage = typeLineage(checker, checker.getTypeAtLocation(candidate.receiver));
+      const receiverType = checker.getTypeAtLocation(candidate.receiver);
+      const lineage = typeLineage(checker, receiverType);
       for (const typeSymbol of lineage) dependencies.addSymbol(typeSymbol);
-      return lineageIncludes(program, lineage, ENDPOINTS);
+      if (lineageIncludes(program, lineage, ENDPOINTS)) return true;
+      if (lineageIncludes(program, lineage, NOT_ENDPOINTS)) return false;
+      return hasEndpointShape(checker, receiverType, candidate, dependencies);
     };
 
     const addHandlers = (handler: ts.Expression | undefined, kind: ContextKind, registration: ts.Node, description: string): void => {
@@ -200,6 +204,66 @@ const ENDPOINTS = new Set([
   'Process',
   'ChildProcess',
 ]);
+
+/**
+ * Whether a typings declaration is a global of the script scope (lib.webworker's
+ * `onmessage`, a `declare global` block's), not the export of a module or a namespace member.
+ */
+function isGlobalScopeDeclaration(declaration: ts.Declaration): boolean {
+  const owner = declaration.parent;
+  if (!ts.isSourceFile(owner) && !ts.isVariableDeclarationList(owner) && !ts.isModuleBlock(owner)) return false;
+  const namespace = ts.findAncestor(declaration.parent, ts.isModuleDeclaration);
+  if (namespace) return (namespace.flags & ts.NodeFlags.GlobalAugmentation) !== 0;
+  return !ts.isExternalModule(declaration.getSourceFile());
+}
+
+/** Lib types with 'message' events that are not postMessage traffic (a server's or a peer's messages). */
+const NOT_ENDPOINTS = new Set(['WebSocket', 'EventSource', 'RTCDataChannel']);
+
+/** The member a registration goes through: `onmessage`/`onmessageerror`, or the listener method. */
+function listenerMember(candidate: RegistrationCandidate): string | undefined {
+  if (candidate.kind === 'property') return `on${candidate.event}`;
+  const callee = ts.isCallExpression(candidate.node) ? skipParens(candidate.node.expression) : undefined;
+  return callee && ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+}
+
+/**
+ * Whether a type has the shape of a message endpoint, wherever it was declared (an RPC
+ * library's own `Endpoint`, a project's port type): a callable `postMessage` member and a
+ * `member` (the listener method or `onmessage` property the registration goes through)
+ * that takes a listener function. A WebSocket-shaped type (`send`, no `postMessage`) is
+ * not one. The decision is cached with the registration's (endpointCache), so it is not
+ * cached here.
+ */
+function hasEndpointShape(checker: ts.TypeChecker, type: ts.Type, candidate: RegistrationCandidate, dependencies: Dependencies): boolean {
+  const listenerName = listenerMember(candidate);
+  if (!listenerName) return false;
+  const nonNullable = checker.getNonNullableType(type);
+  return (nonNullable.isUnion() ? nonNullable.types : [nonNullable]).some((memberType) => {
+    const apparent = checker.getApparentType(memberType);
+    const postMessage = checker.getPropertyOfType(apparent, 'postMessage');
+    const listener = checker.getPropertyOfType(apparent, listenerName);
+    dependencies.addSymbol(postMessage);
+    dependencies.addSymbol(listener);
+    if (!postMessage || !listener) return false;
+    if (signaturesOf(checker, postMessage).length === 0) return false;
+    // `onmessage`: the property itself is the listener. A method: one of its parameters is.
+    return candidate.kind === 'property'
+      ? isCallable(checker.getNonNullableType(checker.getTypeOfSymbol(listener)))
+      : signaturesOf(checker, listener).some((signature) =>
+          signature.parameters.some((parameter) => isCallable(checker.getNonNullableType(checker.getTypeOfSymbol(parameter)))),
+        );
+  });
+}
+
+function signaturesOf(checker: ts.TypeChecker, symbol: ts.Symbol): readonly ts.Signature[] {
+  return checker.getNonNullableType(checker.getTypeOfSymbol(symbol)).getCallSignatures();
+}
+
+/** A function type, or a union with one (`EventListener | EventListenerObject`). */
+function isCallable(type: ts.Type): boolean {
+  return (type.isUnion() ? type.types : [type]).some((member) => member.getCallSignatures().length > 0);
+}
 
 export type ContextKind = 'message' | 'rpc' | 'atomics' | 'configured';
 
