@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { matchesDottedName, skipParens, unwrapFunctionReference } from '../util/ast.js';
+import { calleeName, matchesDottedName, returnedExpressions, skipParens, unwrapFunctionReference } from '../util/ast.js';
 import { isFromPackage, isLibraryDeclaration, lineageIncludes, resolveAlias, typeLineage } from '../util/types.js';
 import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer } from './callgraph.js';
@@ -30,11 +30,13 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
     const contexts: Context[] = [];
     const seen = new Set<string>();
 
-    const add = (unit: Unit, kind: ContextKind, registration: ts.Node, description: string): void => {
+    /** Adds a context; false when this function was already one for this registration. */
+    const add = (unit: Unit, kind: ContextKind, registration: ts.Node, description: string): boolean => {
       const key = `${unit.file.fileName}:${unit.node.pos}:${registration.pos}`;
-      if (seen.has(key)) return;
+      if (seen.has(key)) return false;
       seen.add(key);
       contexts.push({ unit, kind, registration, description });
+      return true;
     };
 
     const isEndpoint = (candidate: RegistrationCandidate): boolean => {
@@ -82,26 +84,46 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
       for (const unit of callgraph.functionsOf(handler)) add(unit, kind, registration, description);
     };
 
-    /** Every function an exposed value makes callable: a function, or the methods of an object or instance. */
+    /**
+     * Every function an exposed value makes callable: a function, or the methods of an
+     * object or instance. Functions that an exposed one returns through comlink's `proxy(x)`
+     * are callable from the other side too, so `x` is exposed in turn.
+     */
     const addExposed = (value: ts.Expression | undefined, registration: ts.Node, description: string): void => {
       if (!value) return;
       const node = unwrapFunctionReference(value);
       const direct = callgraph.functionsOf(node);
-      if (direct.length > 0) {
-        for (const unit of direct) add(unit, 'rpc', registration, description);
-        return;
+      const units = direct.length > 0 ? direct : exposedMembers(node).flatMap(functionsOfMember);
+      for (const unit of units) {
+        if (add(unit, 'rpc', registration, description)) addProxiedReturns(unit);
       }
-      const type = checker.getTypeAtLocation(node);
-      for (const property of checker.getPropertiesOfType(type)) {
-        for (const declaration of property.declarations ?? []) {
-          const units = ts.isShorthandPropertyAssignment(declaration)
-            ? callgraph.functionsOf(declaration.name)
-            : ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)
-              ? declaration.initializer
-                ? callgraph.functionsOf(declaration.initializer)
-                : []
-              : [syntax.unitOf(declaration)].filter((unit): unit is Unit => unit !== undefined);
-          for (const unit of units) add(unit, 'rpc', registration, description);
+    };
+
+    /** The members of an exposed object: its object literal's properties when it has one, else its type's. */
+    const exposedMembers = (node: ts.Expression): readonly ts.Node[] => {
+      const literal = initializingObjectLiteral(checker, node);
+      if (literal) {
+        return literal.properties.flatMap((property) => (ts.isSpreadAssignment(property) ? exposedMembers(property.expression) : [property]));
+      }
+      return checker.getPropertiesOfType(checker.getTypeAtLocation(node)).flatMap((property) => property.declarations ?? []);
+    };
+
+    /** The functions one member makes callable: a method, or a property (also shorthand) holding functions. */
+    const functionsOfMember = (member: ts.Node): readonly Unit[] => {
+      if (ts.isShorthandPropertyAssignment(member)) return callgraph.functionsOf(member.name);
+      if (ts.isPropertyAssignment(member) || ts.isPropertyDeclaration(member)) {
+        return member.initializer ? callgraph.functionsOf(member.initializer) : [];
+      }
+      const unit = syntax.unitOf(member);
+      return unit ? [unit] : [];
+    };
+
+    const addProxiedReturns = (unit: Unit): void => {
+      if (ts.isSourceFile(unit.node)) return;
+      for (const returned of returnedExpressions(unit.node)) {
+        const call = skipAwait(skipParens(returned));
+        if (ts.isCallExpression(call) && calleeName(call.expression) === 'proxy' && calleeDeclaredIn(call, ['comlink'])) {
+          addExposed(call.arguments[0], call, 'proxied method');
         }
       }
     };
@@ -215,6 +237,28 @@ function isGlobalScopeDeclaration(declaration: ts.Declaration): boolean {
   const namespace = ts.findAncestor(declaration.parent, ts.isModuleDeclaration);
   if (namespace) return (namespace.flags & ts.NodeFlags.GlobalAugmentation) !== 0;
   return !ts.isExternalModule(declaration.getSourceFile());
+}
+
+/**
+ * The object literal an exposed identifier was initialized with, through aliases and
+ * `as`/`satisfies`: `const api: Api = { … }; expose(api)` exposes the literal's functions,
+ * which an interface annotation would hide (its members are signatures).
+ */
+function initializingObjectLiteral(checker: ts.TypeChecker, node: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  let current = skipParens(node);
+  for (let hops = 0; ts.isIdentifier(current) && hops < MAX_ALIAS_HOPS; hops++) {
+    const declaration = resolveAlias(checker, checker.getSymbolAtLocation(current))?.valueDeclaration;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+    current = skipParens(declaration.initializer);
+  }
+  return ts.isObjectLiteralExpression(current) ? current : undefined;
+}
+
+/** `const a = b; const b = c; …`: far enough for real code, and no loop on `const a = a`. */
+const MAX_ALIAS_HOPS = 8;
+
+function skipAwait(node: ts.Expression): ts.Expression {
+  return ts.isAwaitExpression(node) ? skipParens(node.expression) : node;
 }
 
 /** Lib types with 'message' events that are not postMessage traffic (a server's or a peer's messages). */

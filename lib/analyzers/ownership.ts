@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { isFunctionWithBody, skipParens, type FunctionWithBody } from '../util/ast.js';
+import { isFunctionWithBody, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isDefaultLibDeclaration } from '../util/types.js';
 import { CrossProgramCache } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer } from './callgraph.js';
@@ -153,18 +153,7 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
     };
 
     const returnOwnershipOf = (callee: Unit, node: FunctionWithBody, call: ts.CallExpression, scope: OwnershipScope): Ownership => {
-      if (!node.body) return OWNED;
-      const returned: ts.Expression[] = [];
-      if (!ts.isBlock(node.body)) {
-        returned.push(node.body);
-      } else {
-        const visit = (child: ts.Node): void => {
-          if (isFunctionWithBody(child) || ts.isClassLike(child)) return;
-          if (ts.isReturnStatement(child) && child.expression) returned.push(child.expression);
-          ts.forEachChild(child, visit);
-        };
-        ts.forEachChild(node.body, visit);
-      }
+      const returned = returnedExpressions(node);
       const calleeScope: OwnershipScope = { context: scope.context, isReached: (unit) => unit === callee || scope.isReached(unit) };
       return combineAll(
         returned.map((expression) => {
