@@ -13,9 +13,12 @@ import { syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit }
  * context when the checker says the receiver is a message endpoint: a web or Node
  * `Worker`, a worker or service-worker global scope, a `MessagePort`, a
  * `BroadcastChannel`, a `Window`, a service-worker container, `process` or a child
- * process or cluster worker. WebSocket, EventSource and RTCDataChannel messages are
- * not. Functions exposed over RPC (comlink's and threads.js' `expose`, workerpool's
- * `worker({…})`), functions that call `Atomics.wait`/`Atomics.waitAsync`, and the
+ * process or cluster worker, the global scope through `globalThis` or an alias, or any
+ * type with an endpoint's shape (`postMessage` and a listener for the registration's
+ * member), wherever it is declared. WebSocket, EventSource and RTCDataChannel messages
+ * are not. Functions exposed over RPC (comlink's and threads.js' `expose`, workerpool's
+ * `worker({…})`, through an exposed variable's object literal, and what an exposed
+ * method returns through comlink's `proxy`), functions that call `Atomics.wait`/`Atomics.waitAsync`, and the
  * `contexts` option's handlers and exposures are contexts too. Files that
  * `ignorePaths` leaves out contribute none.
  */
