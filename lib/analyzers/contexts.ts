@@ -17,10 +17,10 @@ import { syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit }
  * type with an endpoint's shape (`postMessage` and a listener for the registration's
  * member), wherever it is declared. WebSocket, EventSource and RTCDataChannel messages
  * are not. Functions exposed over RPC (comlink's and threads.js' `expose`, workerpool's
- * `worker({…})`, through an exposed variable's object literal, and what an exposed
- * method returns through comlink's `proxy`), functions that call `Atomics.wait`/`Atomics.waitAsync`, and the
- * `contexts` option's handlers and exposures are contexts too. Files that
- * `ignorePaths` leaves out contribute none.
+ * `worker({…})`, also through an exposed variable's object literal, and what an exposed
+ * method returns through comlink's `proxy`), functions that call `Atomics.wait`/
+ * `Atomics.waitAsync`, and the `contexts` option's handlers and exposures are contexts
+ * too. Files that `ignorePaths` leaves out contribute none.
  */
 export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
   name: 'contexts',
@@ -270,8 +270,7 @@ const NOT_ENDPOINTS = new Set(['WebSocket', 'EventSource', 'RTCDataChannel']);
 /** The member a registration goes through: `onmessage`/`onmessageerror`, or the listener method. */
 function listenerMember(candidate: RegistrationCandidate): string | undefined {
   if (candidate.kind === 'property') return `on${candidate.event}`;
-  const callee = ts.isCallExpression(candidate.node) ? skipParens(candidate.node.expression) : undefined;
-  return callee && ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  return ts.isCallExpression(candidate.node) ? calleeName(candidate.node.expression) : undefined;
 }
 
 /**
