@@ -3,6 +3,7 @@ import { ESLintUtils } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 import {
   applyDirectives,
+  blindSpotInFile,
   ConfigError,
   configKey,
   createConfig,
@@ -15,7 +16,7 @@ import {
 import { createRule } from './create-rule.js';
 import { optionsSchema, resolveOptions, type ResolvedOptions, type RuleOptions } from './options.js';
 
-export type MessageIds = 'unguardedWrite' | 'unusedIgnore' | 'missingIgnoreReason' | 'analysisFailed';
+export type MessageIds = 'unguardedWrite' | 'unusedIgnore' | 'missingIgnoreReason' | 'analysisFailed' | 'blindSpot';
 
 const configs = new Map<string, AnalysisConfig>();
 
@@ -50,6 +51,8 @@ export const noUnguardedMapWrite = createRule<[RuleOptions], MessageIds>({
       unusedIgnore: 'This map-race-ignore directive covers no report of map-race/no-unguarded-map-write: remove it.',
       missingIgnoreReason:
         'This map-race-ignore directive gives no reason, which requireIgnoreReason requires: write `// map-race-ignore: <why it is safe>`. It covers nothing until then.',
+      blindSpot:
+        'map-race cannot see {{missing}}, so message handlers that depend on it are not analysed and nothing is reported for them. To fix it, {{fix}}. (Said once per program, at the first place it shows.)',
       analysisFailed: 'map-race could not analyse this file ({{error}}). Please report this with the file attached.',
     },
     schema: optionsSchema,
@@ -66,8 +69,10 @@ export const noUnguardedMapWrite = createRule<[RuleOptions], MessageIds>({
       Program(node: TSESTree.Program) {
         const sourceFile = services.esTreeNodeToTSNodeMap.get(node) as ts.SourceFile;
         let findings;
+        let blindSpot;
         try {
           findings = findingsForFile(program, config, sourceFile.fileName);
+          blindSpot = blindSpotInFile(program, config, sourceFile.fileName);
         } catch (error) {
           context.report({
             loc: { line: 1, column: 0 },
@@ -75,6 +80,13 @@ export const noUnguardedMapWrite = createRule<[RuleOptions], MessageIds>({
             data: { error: error instanceof Error ? error.message : String(error) },
           });
           return;
+        }
+        if (blindSpot) {
+          context.report({
+            loc: locOf(sourceFile, blindSpot.node.getStart(sourceFile), blindSpot.node.end),
+            messageId: 'blindSpot',
+            data: { missing: blindSpot.missing, fix: blindSpot.fix },
+          });
         }
         const comments = context.sourceCode.getAllComments() as Comment[];
         const directives = comments.some((comment) => comment.value.includes('map-race-ignore'))

@@ -519,6 +519,51 @@ parentPort?.on('message', (key: string) => { m.set(key, 1); });
   });
 });
 
+describe('blind spots', () => {
+  // tests/rule-tester's lib has no WebWorker or DOM: a bare `onmessage` has no type there.
+  const bareOnmessage = `const m = new Map<string, number>();
+// @ts-expect-error -- no global onmessage without the WebWorker lib
+onmessage = (event: { data: string }) => { m.set(event.data, 1); };
+`;
+  const untypedImport = `// @ts-expect-error -- no types for this module
+import { port } from 'uninstalled-rpc-package';
+const m = new Map<string, number>();
+port.on('message', (key: string) => { m.set(key, 1); });
+`;
+  ruleTester.run('no-unguarded-map-write', rule, {
+    valid: [
+      {
+        name: 'a receiver declared `any` is the project\'s choice, not a blind spot',
+        code: `declare const port: any;\nconst m = new Map<string, number>();\nport.on('message', (key: string) => { m.set(key, 1); });\n`,
+      },
+      { name: 'a file that ignorePaths leaves out says nothing', code: untypedImport, options: [{ ignorePaths: ['file.ts'] }] },
+      { name: 'an untyped receiver of another event is no blind spot', code: untypedImport.replace("'message'", "'close'") },
+    ],
+    invalid: [
+      {
+        name: 'a bare onmessage without the WebWorker lib names the lib to add',
+        code: bareOnmessage,
+        errors: [
+          {
+            messageId: 'blindSpot',
+            line: 3,
+            column: 1,
+            data: {
+              missing: "the type of 'onmessage', on which this 'message' listener is registered",
+              fix: 'make its type resolve: import it from a package whose types are installed, add "node" to compilerOptions.types for Node (worker_threads, process), or "WebWorker" (or "DOM") to compilerOptions.lib for a worker\'s (or page\'s) globals',
+            },
+          },
+        ],
+      },
+      {
+        name: 'a listener on a receiver from a package without types',
+        code: untypedImport,
+        errors: [{ messageId: 'blindSpot', line: 4, column: 1, endColumn: 56 }],
+      },
+    ],
+  });
+});
+
 describe("settings['map-race']", () => {
   const code = `${PORT}const m = new Map<string, number>();
 declare function withLock(fn: () => void): void;
@@ -785,7 +830,7 @@ describe('plugin export', () => {
     assert.equal((meta.docs as { requiresTypeChecking?: boolean } | undefined)?.requiresTypeChecking, true);
     assert.match(meta.docs?.url ?? '', /docs\/rules\/no-unguarded-map-write\.md$/);
     assert.ok(Array.isArray(meta.schema) && meta.schema.length === 1, 'one options object');
-    assert.deepEqual(Object.keys(meta.messages).sort(), ['analysisFailed', 'missingIgnoreReason', 'unguardedWrite', 'unusedIgnore']);
+    assert.deepEqual(Object.keys(meta.messages).sort(), ['analysisFailed', 'blindSpot', 'missingIgnoreReason', 'unguardedWrite', 'unusedIgnore']);
   });
 
   it('configs.recommended registers the plugin and turns the rule on as error, interleaving await', () => {

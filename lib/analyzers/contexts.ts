@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { matchesDottedName, skipParens, unwrapFunctionReference } from '../util/ast.js';
+import { calleeName, matchesDottedName, returnedExpressions, skipParens, unwrapFunctionReference } from '../util/ast.js';
 import { isFromPackage, isLibraryDeclaration, lineageIncludes, resolveAlias, typeLineage } from '../util/types.js';
 import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer } from './callgraph.js';
@@ -13,11 +13,14 @@ import { syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit }
  * context when the checker says the receiver is a message endpoint: a web or Node
  * `Worker`, a worker or service-worker global scope, a `MessagePort`, a
  * `BroadcastChannel`, a `Window`, a service-worker container, `process` or a child
- * process or cluster worker. WebSocket, EventSource and RTCDataChannel messages are
- * not. Functions exposed over RPC (comlink's and threads.js' `expose`, workerpool's
- * `worker({…})`), functions that call `Atomics.wait`/`Atomics.waitAsync`, and the
- * `contexts` option's handlers and exposures are contexts too. Files that
- * `ignorePaths` leaves out contribute none.
+ * process or cluster worker, the global scope through `globalThis` or an alias, or any
+ * type with an endpoint's shape (`postMessage` and a listener for the registration's
+ * member), wherever it is declared. WebSocket, EventSource and RTCDataChannel messages
+ * are not. Functions exposed over RPC (comlink's and threads.js' `expose`, workerpool's
+ * `worker({…})`, also through an exposed variable's object literal, and what an exposed
+ * method returns through comlink's `proxy`), functions that call `Atomics.wait`/
+ * `Atomics.waitAsync`, and the `contexts` option's handlers and exposures are contexts
+ * too. Files that `ignorePaths` leaves out contribute none.
  */
 export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
   name: 'contexts',
@@ -30,11 +33,13 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
     const contexts: Context[] = [];
     const seen = new Set<string>();
 
-    const add = (unit: Unit, kind: ContextKind, registration: ts.Node, description: string): void => {
+    /** Adds a context; false when this function was already one for this registration. */
+    const add = (unit: Unit, kind: ContextKind, registration: ts.Node, description: string): boolean => {
       const key = `${unit.file.fileName}:${unit.node.pos}:${registration.pos}`;
-      if (seen.has(key)) return;
+      if (seen.has(key)) return false;
       seen.add(key);
       contexts.push({ unit, kind, registration, description });
+      return true;
     };
 
     const isEndpoint = (candidate: RegistrationCandidate): boolean => {
@@ -59,18 +64,22 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
       for (const declaration of symbol?.declarations ?? []) {
         if (!isLibraryDeclaration(program, declaration)) continue;
         const owner = declaration.parent;
-        if (ts.isSourceFile(owner) || ts.isVariableDeclarationList(owner) || ts.isModuleBlock(owner)) {
-          // A global `onmessage`/`addEventListener`: the worker's (or window's) own scope.
-          if (!candidate.receiver) return true;
+        if (isGlobalScopeDeclaration(declaration)) {
+          // A global `onmessage`/`addEventListener`, bare or through `globalThis` (or an alias of
+          // it): the worker's (or window's) own scope. Only the global object has lib globals as members.
+          return true;
         }
         if ((ts.isInterfaceDeclaration(owner) || ts.isClassDeclaration(owner)) && owner.name && ENDPOINTS.has(owner.name.text)) {
           return true;
         }
       }
       if (!candidate.receiver) return false;
-      const lineage = typeLineage(checker, checker.getTypeAtLocation(candidate.receiver));
+      const receiverType = checker.getTypeAtLocation(candidate.receiver);
+      const lineage = typeLineage(checker, receiverType);
       for (const typeSymbol of lineage) dependencies.addSymbol(typeSymbol);
-      return lineageIncludes(program, lineage, ENDPOINTS);
+      if (lineageIncludes(program, lineage, ENDPOINTS)) return true;
+      if (lineageIncludes(program, lineage, NOT_ENDPOINTS)) return false;
+      return hasEndpointShape(checker, receiverType, candidate, dependencies);
     };
 
     const addHandlers = (handler: ts.Expression | undefined, kind: ContextKind, registration: ts.Node, description: string): void => {
@@ -78,26 +87,46 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
       for (const unit of callgraph.functionsOf(handler)) add(unit, kind, registration, description);
     };
 
-    /** Every function an exposed value makes callable: a function, or the methods of an object or instance. */
+    /**
+     * Every function an exposed value makes callable: a function, or the methods of an
+     * object or instance. Functions that an exposed one returns through comlink's `proxy(x)`
+     * are callable from the other side too, so `x` is exposed in turn.
+     */
     const addExposed = (value: ts.Expression | undefined, registration: ts.Node, description: string): void => {
       if (!value) return;
       const node = unwrapFunctionReference(value);
       const direct = callgraph.functionsOf(node);
-      if (direct.length > 0) {
-        for (const unit of direct) add(unit, 'rpc', registration, description);
-        return;
+      const units = direct.length > 0 ? direct : exposedMembers(node).flatMap(functionsOfMember);
+      for (const unit of units) {
+        if (add(unit, 'rpc', registration, description)) addProxiedReturns(unit);
       }
-      const type = checker.getTypeAtLocation(node);
-      for (const property of checker.getPropertiesOfType(type)) {
-        for (const declaration of property.declarations ?? []) {
-          const units = ts.isShorthandPropertyAssignment(declaration)
-            ? callgraph.functionsOf(declaration.name)
-            : ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)
-              ? declaration.initializer
-                ? callgraph.functionsOf(declaration.initializer)
-                : []
-              : [syntax.unitOf(declaration)].filter((unit): unit is Unit => unit !== undefined);
-          for (const unit of units) add(unit, 'rpc', registration, description);
+    };
+
+    /** The members of an exposed object: its object literal's properties when it has one, else its type's. */
+    const exposedMembers = (node: ts.Expression): readonly ts.Node[] => {
+      const literal = initializingObjectLiteral(checker, node);
+      if (literal) {
+        return literal.properties.flatMap((property) => (ts.isSpreadAssignment(property) ? exposedMembers(property.expression) : [property]));
+      }
+      return checker.getPropertiesOfType(checker.getTypeAtLocation(node)).flatMap((property) => property.declarations ?? []);
+    };
+
+    /** The functions one member makes callable: a method, or a property (also shorthand) holding functions. */
+    const functionsOfMember = (member: ts.Node): readonly Unit[] => {
+      if (ts.isShorthandPropertyAssignment(member)) return callgraph.functionsOf(member.name);
+      if (ts.isPropertyAssignment(member) || ts.isPropertyDeclaration(member)) {
+        return member.initializer ? callgraph.functionsOf(member.initializer) : [];
+      }
+      const unit = syntax.unitOf(member);
+      return unit ? [unit] : [];
+    };
+
+    const addProxiedReturns = (unit: Unit): void => {
+      if (ts.isSourceFile(unit.node)) return;
+      for (const returned of returnedExpressions(unit.node)) {
+        const call = skipAwait(skipParens(returned));
+        if (ts.isCallExpression(call) && calleeName(call.expression) === 'proxy' && calleeDeclaredIn(call, ['comlink'])) {
+          addExposed(call.arguments[0], call, 'proxied method');
         }
       }
     };
@@ -200,6 +229,87 @@ const ENDPOINTS = new Set([
   'Process',
   'ChildProcess',
 ]);
+
+/**
+ * Whether a typings declaration is a global of the script scope (lib.webworker's
+ * `onmessage`, a `declare global` block's), not the export of a module or a namespace member.
+ */
+function isGlobalScopeDeclaration(declaration: ts.Declaration): boolean {
+  const owner = declaration.parent;
+  if (!ts.isSourceFile(owner) && !ts.isVariableDeclarationList(owner) && !ts.isModuleBlock(owner)) return false;
+  const namespace = ts.findAncestor(declaration.parent, ts.isModuleDeclaration);
+  if (namespace) return (namespace.flags & ts.NodeFlags.GlobalAugmentation) !== 0;
+  return !ts.isExternalModule(declaration.getSourceFile());
+}
+
+/**
+ * The object literal an exposed identifier was initialized with, through aliases and
+ * `as`/`satisfies`: `const api: Api = { … }; expose(api)` exposes the literal's functions,
+ * which an interface annotation would hide (its members are signatures).
+ */
+function initializingObjectLiteral(checker: ts.TypeChecker, node: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  let current = skipParens(node);
+  for (let hops = 0; ts.isIdentifier(current) && hops < MAX_ALIAS_HOPS; hops++) {
+    const declaration = resolveAlias(checker, checker.getSymbolAtLocation(current))?.valueDeclaration;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+    current = skipParens(declaration.initializer);
+  }
+  return ts.isObjectLiteralExpression(current) ? current : undefined;
+}
+
+/** `const a = b; const b = c; …`: far enough for real code, and no loop on `const a = a`. */
+const MAX_ALIAS_HOPS = 8;
+
+function skipAwait(node: ts.Expression): ts.Expression {
+  return ts.isAwaitExpression(node) ? skipParens(node.expression) : node;
+}
+
+/** Lib types with 'message' events that are not postMessage traffic (a server's or a peer's messages). */
+const NOT_ENDPOINTS = new Set(['WebSocket', 'EventSource', 'RTCDataChannel']);
+
+/** The member a registration goes through: `onmessage`/`onmessageerror`, or the listener method. */
+function listenerMember(candidate: RegistrationCandidate): string | undefined {
+  if (candidate.kind === 'property') return `on${candidate.event}`;
+  return ts.isCallExpression(candidate.node) ? calleeName(candidate.node.expression) : undefined;
+}
+
+/**
+ * Whether a type has the shape of a message endpoint, wherever it was declared (an RPC
+ * library's own `Endpoint`, a project's port type): a callable `postMessage` member and a
+ * `member` (the listener method or `onmessage` property the registration goes through)
+ * that takes a listener function. A WebSocket-shaped type (`send`, no `postMessage`) is
+ * not one. The decision is cached with the registration's (endpointCache), so it is not
+ * cached here.
+ */
+function hasEndpointShape(checker: ts.TypeChecker, type: ts.Type, candidate: RegistrationCandidate, dependencies: Dependencies): boolean {
+  const listenerName = listenerMember(candidate);
+  if (!listenerName) return false;
+  const nonNullable = checker.getNonNullableType(type);
+  return (nonNullable.isUnion() ? nonNullable.types : [nonNullable]).some((memberType) => {
+    const apparent = checker.getApparentType(memberType);
+    const postMessage = checker.getPropertyOfType(apparent, 'postMessage');
+    const listener = checker.getPropertyOfType(apparent, listenerName);
+    dependencies.addSymbol(postMessage);
+    dependencies.addSymbol(listener);
+    if (!postMessage || !listener) return false;
+    if (signaturesOf(checker, postMessage).length === 0) return false;
+    // `onmessage`: the property itself is the listener. A method: one of its parameters is.
+    return candidate.kind === 'property'
+      ? isCallable(checker.getNonNullableType(checker.getTypeOfSymbol(listener)))
+      : signaturesOf(checker, listener).some((signature) =>
+          signature.parameters.some((parameter) => isCallable(checker.getNonNullableType(checker.getTypeOfSymbol(parameter)))),
+        );
+  });
+}
+
+function signaturesOf(checker: ts.TypeChecker, symbol: ts.Symbol): readonly ts.Signature[] {
+  return checker.getNonNullableType(checker.getTypeOfSymbol(symbol)).getCallSignatures();
+}
+
+/** A function type, or a union with one (`EventListener | EventListenerObject`). */
+function isCallable(type: ts.Type): boolean {
+  return (type.isUnion() ? type.types : [type]).some((member) => member.getCallSignatures().length > 0);
+}
 
 export type ContextKind = 'message' | 'rpc' | 'atomics' | 'configured';
 

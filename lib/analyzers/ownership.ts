@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { isFunctionWithBody, skipParens, type FunctionWithBody } from '../util/ast.js';
+import { isFunctionWithBody, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isDefaultLibDeclaration } from '../util/types.js';
 import { CrossProgramCache } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer } from './callgraph.js';
@@ -11,7 +11,8 @@ import { syntaxAnalyzer, type Unit } from './syntax.js';
  * follows the receiver of a write to its root: module-level and imported bindings,
  * globals, instance and static fields, and variables that a handler's closure captures
  * from an enclosing function are shared, and so is anything read out of a shared
- * container; a container created during the invocation (`new Map()`, `{}`, a helper's
+ * container (`shared.get(k)`, `shards.at(i)`, `[a, b].find(…)`) and what a `reduce` may
+ * hand back unchanged, its initial value; a container created during the invocation (`new Map()`, `{}`, a helper's
  * fresh return value, the message's own data, which `postMessage` copied) is owned. A
  * root that is a parameter (or `this`) is answered as such, and the reach walk decides
  * it from the arguments that reaching calls pass.
@@ -129,7 +130,8 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
             ? ownershipOf(call.arguments[0], scope)
             : OWNED;
         }
-        return ownershipOf(receiver, scope);
+        const read = ownershipOf(receiver, scope);
+        return isReduceWithInitialValue(call, callee) ? combine(read, ownershipOf(call.arguments[1]!, scope)) : read;
       }
       return OWNED;
     };
@@ -153,18 +155,7 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
     };
 
     const returnOwnershipOf = (callee: Unit, node: FunctionWithBody, call: ts.CallExpression, scope: OwnershipScope): Ownership => {
-      if (!node.body) return OWNED;
-      const returned: ts.Expression[] = [];
-      if (!ts.isBlock(node.body)) {
-        returned.push(node.body);
-      } else {
-        const visit = (child: ts.Node): void => {
-          if (isFunctionWithBody(child) || ts.isClassLike(child)) return;
-          if (ts.isReturnStatement(child) && child.expression) returned.push(child.expression);
-          ts.forEachChild(child, visit);
-        };
-        ts.forEachChild(node.body, visit);
-      }
+      const returned = returnedExpressions(node);
       const calleeScope: OwnershipScope = { context: scope.context, isReached: (unit) => unit === callee || scope.isReached(unit) };
       return combineAll(
         returned.map((expression) => {
@@ -195,6 +186,13 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
           return callOwnership(node as ts.CallExpression, scope);
         case ts.SyntaxKind.AwaitExpression:
           return ownershipOf((node as ts.AwaitExpression).expression, scope);
+        case ts.SyntaxKind.ArrayLiteralExpression:
+          // `[a, b].find(…)` reads one of the elements back.
+          return combineAll(
+            (node as ts.ArrayLiteralExpression).elements.map((element) =>
+              ownershipOf(ts.isSpreadElement(element) ? element.expression : element, scope),
+            ),
+          );
         case ts.SyntaxKind.ConditionalExpression: {
           const conditional = node as ts.ConditionalExpression;
           return combine(ownershipOf(conditional.whenTrue, scope), ownershipOf(conditional.whenFalse, scope));
@@ -223,6 +221,15 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
     return { ownershipOf };
   },
 });
+
+/**
+ * `xs.reduce(f, initial)` / `reduceRight`: the result may be `initial` itself (an empty
+ * `xs`, or an `f` that walks down from it: `path.reduce((o, k) => o[k], root)`).
+ */
+function isReduceWithInitialValue(call: ts.CallExpression, callee: ts.PropertyAccessExpression | ts.ElementAccessExpression): boolean {
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  return (name === 'reduce' || name === 'reduceRight') && call.arguments.length >= 2;
+}
 
 /** What each identifier names, reused across programs while its file and the declaration's file are unchanged. */
 const bindingCache = new CrossProgramCache<ts.Identifier, ts.Declaration | Ownership>();

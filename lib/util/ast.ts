@@ -112,3 +112,17 @@ export function unwrapFunctionReference(expression: ts.Expression): ts.Expressio
   }
   return current;
 }
+
+/** What a function returns: its expression body, or the operands of its own `return`s (nested functions' excluded). */
+export function returnedExpressions(node: FunctionWithBody): ts.Expression[] {
+  if (!node.body) return [];
+  if (!ts.isBlock(node.body)) return [node.body];
+  const returned: ts.Expression[] = [];
+  const visit = (child: ts.Node): void => {
+    if (isFunctionWithBody(child) || ts.isClassLike(child)) return;
+    if (ts.isReturnStatement(child) && child.expression) returned.push(child.expression);
+    ts.forEachChild(child, visit);
+  };
+  ts.forEachChild(node.body, visit);
+  return returned;
+}

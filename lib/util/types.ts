@@ -80,8 +80,8 @@ const MAP_CLASSES: Record<string, MapKind> = { Map: 'Map', WeakMap: 'WeakMap', R
 
 /**
  * What kind of map a type is: a `Map`/`WeakMap` (or a subclass or alias of one), a
- * type with a string index signature (`Record<string, T>`, `{ [k: string]: T }`), or
- * a union containing one. Arrays, tuples, typed arrays, fixed-shape objects, `Set`,
+ * type with a string or number index signature (`Record<string, T>`, `{ [k: string]: T }`,
+ * `Record<number, T>`, `{ [id: number]: T }`), or a union containing one. Arrays, tuples, typed arrays, fixed-shape objects, `Set`,
  * classes that merely have `set`/`delete` methods, `any` and `unknown` are not maps.
  */
 export function mapKindOf(program: ts.Program, checker: ts.TypeChecker, type: ts.Type): MapKind | undefined {
@@ -107,8 +107,22 @@ function mapKindWithin(program: ts.Program, checker: ts.TypeChecker, type: ts.Ty
   const mapClass = mapClassOf(program, checker, type);
   if (mapClass) return mapClass;
   if (isCollectionClass(program, checker, type)) return undefined;
-  const stringIndex = checker.getIndexInfoOfType(type, ts.IndexKind.String);
-  return stringIndex ? 'Record' : undefined;
+  if (checker.getIndexInfoOfType(type, ts.IndexKind.String)) return 'Record';
+  return checker.getIndexInfoOfType(type, ts.IndexKind.Number) && !isLibNumberIndexed(program, type) ? 'Record' : undefined;
+}
+
+/**
+ * Lib interfaces and classes with a number index signature (`ArrayLike`, `NodeList`,
+ * `HTMLCollection`, …) are sequences, not dictionaries; `Record<number, T>` and a
+ * project's `{ [id: number]: T }` are dictionaries.
+ */
+function isLibNumberIndexed(program: ts.Program, type: ts.Type): boolean {
+  const symbol = type.getSymbol();
+  return (
+    symbol !== undefined &&
+    (symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface)) !== 0 &&
+    (symbol.declarations ?? []).some((declaration) => isDefaultLibDeclaration(program, declaration))
+  );
 }
 
 function mapClassOf(program: ts.Program, checker: ts.TypeChecker, type: ts.Type): MapKind | undefined {

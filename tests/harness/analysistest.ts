@@ -2,8 +2,10 @@
  * An analysistest-style harness: a fixture project is a directory with a real
  * tsconfig.json; each line that must be reported carries a `// want "regexp"` comment
  * (several for several reports; `want:any` / `want:await` for one interleaving mode
- * only). The harness lints the whole project through ESLint with the typed parser and
- * the built plugin, and lists every missing and every unexpected report.
+ * only). Fixtures may be JavaScript too (.js, .mjs, .cjs under `allowJs`/`checkJs`),
+ * whose `// want` comments count alike. The harness lints the whole project through
+ * ESLint with the typed parser and the built plugin, and lists every missing and every
+ * unexpected report.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,10 +45,15 @@ export function fixtureOptions(dir: string): FixtureOptions {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as FixtureOptions) : {};
 }
 
+/** TypeScript and JavaScript sources: a fixture with `allowJs`/`checkJs` lints its .js, .mjs and .cjs files too. */
+const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+const DECLARATION_FILE = /\.d\.(ts|mts|cts)$/;
+const LINTED_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '**/*.jsx', '**/*.mjs', '**/*.cjs'];
+
 export function sourceFiles(dir: string): string[] {
   const found: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && /\.(ts|tsx|mts|cts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+    if (entry.isFile() && SOURCE_FILE.test(entry.name) && !DECLARATION_FILE.test(entry.name)) {
       found.push(path.join(entry.parentPath, entry.name));
     }
   }
@@ -74,7 +81,7 @@ export function expectationsOf(dir: string, mode: 'any' | 'await'): Expectation[
 export async function lintFixture(dir: string, mode: 'any' | 'await', fixture: FixtureOptions = fixtureOptions(dir)): Promise<Report[]> {
   const config: Linter.Config[] = [
     {
-      files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
+      files: LINTED_FILES,
       languageOptions: {
         parser: tseslint.parser as Linter.Parser,
         parserOptions: { projectService: true, tsconfigRootDir: dir },
