@@ -103,7 +103,27 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
 
     const identifierOwnership = (identifier: ts.Identifier, scope: OwnershipScope): Ownership => {
       const binding = bindingOf(identifier);
-      return typeof binding.kind === 'number' ? declarationOwnership(binding as ts.Declaration, scope) : (binding as Ownership);
+      if (typeof binding.kind !== 'number') return binding as Ownership;
+      const declaration = binding as ts.Declaration;
+      return capturedByClosure(identifier, declaration, declarationOwnership(declaration, scope));
+    };
+
+    /**
+     * A function's local used from a function nested in it (a listener, a stored closure,
+     * a method of a returned object) lives as long as that closure: whether it is shared
+     * depends on how the closure runs, which only the reach walk knows. Locals that are
+     * shared anyway, and uses in the declaring function itself, are answered as they are.
+     */
+    const capturedByClosure = (use: ts.Identifier, declaration: ts.Declaration, ownership: Ownership): Ownership => {
+      if (ownership.kind === 'shared' || ts.isParameter(declaration)) return ownership;
+      let root: ts.Node = declaration;
+      while (ts.isBindingElement(root)) root = root.parent.parent;
+      if (!ts.isVariableDeclaration(root) && !ts.isFunctionDeclaration(root)) return ownership;
+      const owner = enclosingUnit(root);
+      if (ts.isSourceFile(owner.node)) return ownership;
+      const user = enclosingUnit(use);
+      if (user === owner) return ownership;
+      return { kind: 'closure', owner, user, otherwise: ownership };
     };
 
     const thisOwnership = (node: ts.Node, scope: OwnershipScope): Ownership => {
@@ -242,7 +262,9 @@ export type SharedReason = 'module' | 'global' | 'field' | 'captured';
 export type Ownership =
   | { readonly kind: 'owned' }
   | { readonly kind: 'shared'; readonly reason: SharedReason }
-  | { readonly kind: 'parameter'; readonly owner: Unit; readonly index: number };
+  | { readonly kind: 'parameter'; readonly owner: Unit; readonly index: number }
+  /** A local of `owner` used from the nested function `user`: shared when `user` runs beyond one run of `owner`, else `otherwise`. */
+  | { readonly kind: 'closure'; readonly owner: Unit; readonly user: Unit; readonly otherwise: Ownership };
 
 /** The invocation an ownership question is asked for: which context, and which functions it reaches. */
 export interface OwnershipScope {
@@ -259,7 +281,7 @@ const OWNED: Ownership = { kind: 'owned' };
 function combine(a: Ownership, b: Ownership): Ownership {
   if (a.kind === 'shared') return a;
   if (b.kind === 'shared') return b;
-  if (a.kind === 'parameter') return a;
+  if (a.kind === 'parameter' || a.kind === 'closure') return a;
   return b;
 }
 

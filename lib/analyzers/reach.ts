@@ -16,7 +16,7 @@ import { positionLabel, skipParens } from '../util/ast.js';
  * reach: the unguarded writes to shared maps that contexts reach. From each context it
  * walks the call graph breadth-first with a state per function — whether a lock is
  * held, and (for `interleaving: "await"`) whether control has been given back on the
- * way — keeping at most four states per function and the predecessor of each, so that
+ * way — keeping a few states per function (lock held, control given back, entered through something that runs it again and again) and the predecessor of each, so that
  * the walk is linear in the reached graph, cycles cost nothing, and the first path
  * found to a state is a shortest one. A write is reported when some path reaches it
  * with no lock held (and, in "await" mode, after control was given back), on a
@@ -78,9 +78,28 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
 
       const scope: OwnershipScope = { context: context.unit, isReached: (unit) => visits.has(unit) };
       const parameterMemo = new Map<string, boolean>();
-      const isShared = (result: Ownership): boolean => {
+      const isShared = (result: Ownership, visit?: Visit): boolean => {
+        if (result.kind === 'closure') {
+          return outlivesOwner(result.owner, result.user, visit) || isShared(result.otherwise, visit);
+        }
         if (result.kind !== 'parameter') return result.kind === 'shared';
         return isParameterShared(result.owner, result.index);
+      };
+      /**
+       * Whether a closure runs beyond one run of the function whose local it uses: it is
+       * the context itself or reached without that function running first, or on the way
+       * from it control passed through a listener, an event property or a stored function,
+       * each of which may run it again and again.
+       */
+      const outlivesOwner = (owner: Unit, user: Unit, visit: Visit | undefined): boolean => {
+        const candidates = visit ? [visit] : (visits.get(user) ?? []);
+        return candidates.some((candidate) => {
+          for (let step: Visit | undefined = candidate; step; step = step.previous) {
+            if (step.unit === owner) return false;
+            if (step.repeats) return true;
+          }
+          return true;
+        });
       };
       const isParameterShared = (owner: Unit, index: number): boolean => {
         if (owner === context.unit) return index === THIS_PARAMETER;
@@ -111,7 +130,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
             }
             const point = awaitMode ? pointAt(visit, write.site.node) : undefined;
             if (awaitMode && !point) continue;
-            if (!isShared(ownership.ownershipOf(write.site.receiver, scope))) continue;
+            if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
             const chain = chainOf(visit);
             records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration: containerDeclaration(write) });
             break;
@@ -164,6 +183,12 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     /** Where control was last given back before `node` runs: in its own function if there, else on the way in. */
     const pointAt = (visit: Visit, node: ts.Node): ts.Node | undefined => interleaving.pointBefore(visit.unit, node) ?? visit.point;
 
+    /** A listener, or a function stored in a collection: called once per event, not once per call. */
+    const repeatsCallback = (edge: Edge): boolean => {
+      const deferral = edge.call && edge.argumentIndex !== undefined ? interleaving.deferral(edge.call, edge.argumentIndex) : undefined;
+      return deferral?.kind === 'listener' || deferral?.kind === 'stored' || (deferral?.kind === 'timer' && deferral.label === 'setInterval');
+    };
+
     /** The state in which `edge` enters its target from `visit`. */
     const follow = (visit: Visit, edge: Edge): Visit => {
       const heldAtSite = isHeld(visit, edge.site);
@@ -198,7 +223,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         guarded = false;
         point = undefined;
       }
-      return { unit: edge.to, guarded, point, previous: visit, edge, sharedLock, lockIfChecked };
+      const repeats = edge.kind === 'stored' || edge.kind === 'handler' || (edge.kind === 'argument' && repeatsCallback(edge));
+      return { unit: edge.to, guarded, point, previous: visit, edge, sharedLock, lockIfChecked, repeats };
     };
 
     const argumentFor = (edge: Edge, index: number): ts.Expression | 'shared' | undefined => {
@@ -322,6 +348,8 @@ interface Visit {
   readonly previous: Visit | undefined;
   /** The edge from `previous`. */
   readonly edge?: Edge;
+  /** Entered through something that may run it many times (a listener, an event property, a stored function). */
+  readonly repeats?: boolean;
   /** A shared lock (Web Locks `mode: 'shared'`) held on the way: named in the report. */
   readonly sharedLock?: string;
   /** Entered as a Web Lock callback with `ifAvailable: true`: guarded where it checked the lock. */
@@ -338,7 +366,7 @@ function calleeText(call: ts.CallExpression | ts.NewExpression): string {
 }
 
 function sameState(a: Visit, b: Visit): boolean {
-  return a.guarded === b.guarded && !a.point === !b.point && !a.lockIfChecked === !b.lockIfChecked;
+  return a.guarded === b.guarded && !a.point === !b.point && !a.lockIfChecked === !b.lockIfChecked && !a.repeats === !b.repeats;
 }
 
 /** An unguarded write to a shared map, as the rule reports it. */
