@@ -4,7 +4,7 @@ import type { AnalysisConfig } from './analysis/config.js';
 import { reachAnalyzer, type Finding } from './analyzers/reach.js';
 import { blindSpotsAnalyzer, type BlindSpot } from './analyzers/blindspots.js';
 
-export { createConfig, ConfigError, configKey, type AnalysisConfig, type AnalysisOptions, type GuardSpec, type ContextSpec, type Interleaving } from './analysis/config.js';
+export { createConfig, ConfigError, configKey, type AnalysisConfig, type AnalysisOptions, type GuardSpec, type ContextSpec, type Interleaving, type UnknownReceivers } from './analysis/config.js';
 export { applyDirectives, parseDirectives, type Comment, type Directive } from './analyzers/directives.js';
 export { describeFinding, type FindingMessageData } from './report.js';
 export type { Finding } from './analyzers/reach.js';

@@ -1,5 +1,5 @@
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import type { AnalysisOptions, ContextSpec, GuardSpec, Interleaving } from '../lib/index.js';
+import type { AnalysisOptions, ContextSpec, GuardSpec, Interleaving, UnknownReceivers } from '../lib/index.js';
 
 /** Everything the rule's one options object may hold. All keys are optional. */
 export interface RuleOptions {
@@ -7,6 +7,7 @@ export interface RuleOptions {
   guards?: GuardSpec[];
   contexts?: ContextSpec[];
   interleaving?: Interleaving;
+  unknownReceivers?: UnknownReceivers;
   reportUnusedIgnores?: boolean;
   requireIgnoreReason?: boolean;
 }
@@ -19,6 +20,7 @@ export const DEFAULTS: ResolvedOptions = {
   guards: [],
   contexts: [],
   interleaving: 'any',
+  unknownReceivers: 'ignore',
   reportUnusedIgnores: true,
   requireIgnoreReason: false,
 };
@@ -80,6 +82,12 @@ const propertySchemas: Record<string, JSONSchema4> = {
     type: 'string',
     enum: ['any', 'await'],
     description: '`any`: every unguarded write a context reaches; `await`: only writes that run after the context gave control back. Default: `any`.',
+  },
+  unknownReceivers: {
+    type: 'string',
+    enum: ['ignore', 'context'],
+    description:
+      "A `'message'` listener or `onmessage` on a receiver typed `any` whose origin the analysis cannot see: `ignore` it, or take it for a `context` (wider net, more false reports). Default: `ignore`.",
   },
   reportUnusedIgnores: { type: 'boolean', description: 'Report map-race-ignore directives that cover no report. Default: `true`.' },
   requireIgnoreReason: { type: 'boolean', description: 'A map-race-ignore directive must give a reason. Default: `false`.' },
@@ -158,6 +166,9 @@ function validateSettings(settings: unknown): RuleOptions {
   specArray('contexts', [['handler'], ['expose']]);
   if (value.interleaving !== undefined && value.interleaving !== 'any' && value.interleaving !== 'await') {
     throw new TypeError(`${where}.interleaving must be "any" or "await"`);
+  }
+  if (value.unknownReceivers !== undefined && value.unknownReceivers !== 'ignore' && value.unknownReceivers !== 'context') {
+    throw new TypeError(`${where}.unknownReceivers must be "ignore" or "context"`);
   }
   boolean('reportUnusedIgnores');
   boolean('requireIgnoreReason');

@@ -9,12 +9,16 @@ export type ContextSpec = { handler: string } | { expose: string };
 
 export type Interleaving = 'any' | 'await';
 
+/** What a `'message'` registration on a receiver typed `any`, whose origin the analysis cannot see, is. */
+export type UnknownReceivers = 'ignore' | 'context';
+
 /** The analysis options, as the rules pass them to lib. */
 export interface AnalysisOptions {
   ignorePaths: readonly string[];
   guards: readonly GuardSpec[];
   contexts: readonly ContextSpec[];
   interleaving: Interleaving;
+  unknownReceivers: UnknownReceivers;
 }
 
 export interface AnalysisConfig extends AnalysisOptions {
@@ -62,5 +66,5 @@ function compileIgnorePattern(pattern: string): (file: string) => boolean {
 
 /** The part of a configuration that changes the analysis' results. */
 export function configKey(config: AnalysisOptions & { readonly cwd: string }): string {
-  return JSON.stringify([config.cwd, config.ignorePaths, config.guards, config.contexts, config.interleaving]);
+  return JSON.stringify([config.cwd, config.ignorePaths, config.guards, config.contexts, config.interleaving, config.unknownReceivers]);
 }

@@ -2,9 +2,10 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, matchesDottedName, returnedExpressions, skipParens, unwrapFunctionReference } from '../util/ast.js';
 import { isFromPackage, isLibraryDeclaration, lineageIncludes, resolveAlias, typeLineage } from '../util/types.js';
-import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
+import { CrossProgramCache, Dependencies, trackUsage } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer } from './callgraph.js';
 import { syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit } from './syntax.js';
+import { valueFlowAnalyzer } from './valueflow.js';
 
 /**
  * contexts: the functions that run in response to messages or on shared memory. A
@@ -25,11 +26,12 @@ import { syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit }
 export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
   name: 'contexts',
   doc: 'Finds message handlers, RPC-exposed functions and Atomics.wait users: the entry points of the reach walk.',
-  requires: [syntaxAnalyzer, callgraphAnalyzer],
+  requires: [syntaxAnalyzer, callgraphAnalyzer, valueFlowAnalyzer],
   run(pass) {
     const { program, checker, config } = pass;
     const syntax = pass.resultOf(syntaxAnalyzer);
     const callgraph = pass.resultOf(callgraphAnalyzer);
+    const valueflow = pass.resultOf(valueFlowAnalyzer);
     const contexts: Context[] = [];
     const seen = new Set<string>();
 
@@ -48,7 +50,7 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
       const dependencies = new Dependencies();
       dependencies.addNode(candidate.node);
       const decision = decideEndpoint(candidate, dependencies);
-      endpointCache.set(candidate.node, decision, dependencies.files);
+      endpointCache.set(candidate.node, decision, dependencies.files, dependencies.probes);
       return decision;
     };
 
@@ -75,11 +77,32 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
       }
       if (!candidate.receiver) return false;
       const receiverType = checker.getTypeAtLocation(candidate.receiver);
-      const lineage = typeLineage(checker, receiverType);
+      if (receiverType.flags & ts.TypeFlags.Any) return untypedReceiverIsEndpoint(candidate, candidate.receiver, dependencies);
+      return typeIsEndpoint(receiverType, candidate, dependencies);
+    };
+
+    const typeIsEndpoint = (type: ts.Type, candidate: RegistrationCandidate, dependencies: Dependencies): boolean => {
+      const lineage = typeLineage(checker, type);
       for (const typeSymbol of lineage) dependencies.addSymbol(typeSymbol);
       if (lineageIncludes(program, lineage, ENDPOINTS)) return true;
       if (lineageIncludes(program, lineage, NOT_ENDPOINTS)) return false;
-      return hasEndpointShape(checker, receiverType, candidate, dependencies);
+      return hasEndpointShape(checker, type, candidate, dependencies);
+    };
+
+    /**
+     * A receiver typed `any` (JavaScript, an untyped parameter or field) is an endpoint when
+     * a value it can hold comes from one: `new Worker(…)`, `parentPort`, a
+     * `MessageChannel`'s port, a factory returning one. When the walk sees no origin at
+     * all, the `unknownReceivers` option decides; an origin that is not an endpoint (a
+     * WebSocket) never makes one.
+     */
+    const untypedReceiverIsEndpoint = (candidate: RegistrationCandidate, receiver: ts.Expression, dependencies: Dependencies): boolean => {
+      const { value: origins, files, probes } = trackUsage(() => valueflow.originsOf(receiver));
+      for (const file of files) dependencies.files.add(file);
+      for (const probe of probes) dependencies.probes.add(probe);
+      const typed = origins.map((origin) => checker.getTypeAtLocation(origin)).filter((type) => !(type.flags & ts.TypeFlags.Any));
+      if (typed.some((type) => typeIsEndpoint(type, candidate, dependencies))) return true;
+      return typed.length === 0 && config.unknownReceivers === 'context';
     };
 
     const addHandlers = (handler: ts.Expression | undefined, kind: ContextKind, registration: ts.Node, description: string): void => {

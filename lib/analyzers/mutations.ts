@@ -1,6 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
+import { CrossProgramCache, Dependencies, trackUsage } from '../analysis/cross-program-cache.js';
+import { valueFlowAnalyzer } from './valueflow.js';
 import { isDefaultLibDeclaration, mapKindOf, typeLineage, type MapKind } from '../util/types.js';
 import { type Unit, type WriteSite } from './syntax.js';
 import { skipParens } from '../util/ast.js';
@@ -12,18 +13,22 @@ import { skipParens } from '../util/ast.js';
  * one); on a type with a string index signature, `r[k] = v`, `r.k = v` for a key the
  * type does not declare, compound assignments, `++`/`--`, `delete`, destructuring
  * targets, and `Object.assign`, `Object.defineProperty`, `Reflect.set`,
- * `Reflect.deleteProperty` on it. Reads never count, and nothing typed `any` does.
+ * `Reflect.deleteProperty` on it. Reads never count. A receiver typed `any` (or JavaScript's
+ * `{}`) is a map only when value flow finds it allocated as one (`new Map()`, or `{}` /
+ * `Object.create(null)` written with computed keys).
  */
 export const mutationsAnalyzer = defineAnalyzer<Mutations>({
   name: 'mutations',
   doc: 'Keeps the candidate writes of a function whose receiver the checker types as a Map, WeakMap or Record.',
-  requires: [],
+  requires: [valueFlowAnalyzer],
   run(pass) {
     const { checker, program } = pass;
+    const valueflow = pass.resultOf(valueFlowAnalyzer);
 
     const kindOfWrite = (write: WriteSite, dependencies: Dependencies): MapKind | undefined => {
       const receiverType = checker.getTypeAtLocation(write.receiver);
       for (const symbol of typeLineage(checker, receiverType)) dependencies.addSymbol(symbol);
+      if (isUntyped(receiverType)) return kindByOrigin(write, dependencies);
       const kind = mapKindOf(program, checker, receiverType);
       if (!kind) return undefined;
       switch (write.kind) {
@@ -38,6 +43,28 @@ export const mutationsAnalyzer = defineAnalyzer<Mutations>({
           return kind;
         }
       }
+    };
+
+    /**
+     * A receiver the types do not describe (`any`, or JavaScript's `{}`): a map when a
+     * value it can hold was allocated as one. `new Map()` makes `set`/`delete`/`clear`
+     * writes; `{}` or `Object.create(null)` written or deleted with a computed key
+     * (`d[id] = …`, `delete d[id]`) is a dictionary. A fixed-shape object written by
+     * property name (`options.verbose = v`) is not.
+     */
+    const kindByOrigin = (write: WriteSite, dependencies: Dependencies): MapKind | undefined => {
+      const { value: origins, files, probes } = trackUsage(() => valueflow.originsOf(write.receiver));
+      for (const file of files) dependencies.files.add(file);
+      for (const probe of probes) dependencies.probes.add(probe);
+      for (const origin of origins) {
+        if (write.kind === 'method') {
+          const kind = mapKindOf(program, checker, checker.getTypeAtLocation(origin));
+          if (kind === 'Map' || kind === 'WeakMap') return kind;
+        } else if (isDictionaryAllocation(origin) && hasComputedKey(write)) {
+          return 'Record';
+        }
+      }
+      return undefined;
     };
 
     const declaresProperty = (type: ts.Type, name: string): boolean => {
@@ -62,7 +89,7 @@ export const mutationsAnalyzer = defineAnalyzer<Mutations>({
           const kind = kindOfWrite(site, dependencies);
           if (kind) found.push({ site, mapKind: kind });
         }
-        writesCache.set(unit, found, dependencies.files);
+        writesCache.set(unit, found, dependencies.files, dependencies.probes);
         writes = found;
       }
       return writes;
@@ -75,16 +102,45 @@ export const mutationsAnalyzer = defineAnalyzer<Mutations>({
 /** The map writes of a function, reused across programs while the files their types come from are unchanged. */
 const writesCache = new CrossProgramCache<Unit, readonly MapWrite[]>();
 
-/** `r['k']`: the literal key of an element-access write. */
-function literalKey(write: WriteSite): string | undefined {
+/** `any`, or the empty object type JavaScript gives `{}`. */
+function isUntyped(type: ts.Type): boolean {
+  if (type.flags & ts.TypeFlags.Any) return true;
+  return (
+    (type.flags & ts.TypeFlags.Object) !== 0 &&
+    type.getProperties().length === 0 &&
+    type.getCallSignatures().length === 0 &&
+    type.getStringIndexType() === undefined &&
+    type.getNumberIndexType() === undefined &&
+    type.getSymbol()?.flags !== ts.SymbolFlags.Class
+  );
+}
+
+/** `{}` (or an object literal), `Object.create(…)`: a fresh object that code may use as a dictionary. */
+function isDictionaryAllocation(origin: ts.Expression): boolean {
+  if (ts.isObjectLiteralExpression(origin)) return true;
+  if (!ts.isCallExpression(origin)) return false;
+  const callee = skipParens(origin.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'create' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object';
+}
+
+/** `d[id] = …`, `delete d[id]`, `d[id]++`: a key known only at run time. */
+function hasComputedKey(write: WriteSite): boolean {
+  if (write.propertyName !== undefined || write.kind === 'builtin') return false;
+  return literalKey(write) === undefined && elementAccessOf(write) !== undefined;
+}
+
+function elementAccessOf(write: WriteSite): ts.ElementAccessExpression | undefined {
   let target: ts.Node = write.node;
   if (ts.isBinaryExpression(target)) target = skipParens(target.left);
   else if (ts.isPrefixUnaryExpression(target) || ts.isPostfixUnaryExpression(target)) target = skipParens(target.operand);
   else if (ts.isDeleteExpression(target)) target = skipParens(target.expression);
-  if (ts.isElementAccessExpression(target) && ts.isStringLiteralLike(target.argumentExpression)) {
-    return target.argumentExpression.text;
-  }
-  return undefined;
+  return ts.isElementAccessExpression(target) ? target : undefined;
+}
+
+/** `r['k']`: the literal key of an element-access write. */
+function literalKey(write: WriteSite): string | undefined {
+  const access = elementAccessOf(write);
+  return access && ts.isStringLiteralLike(access.argumentExpression) ? access.argumentExpression.text : undefined;
 }
 
 export interface MapWrite {

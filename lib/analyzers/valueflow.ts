@@ -35,10 +35,12 @@ export const valueFlowAnalyzer = defineAnalyzer<ValueFlow>({
       syntax: pass.resultOf(syntaxAnalyzer),
       sites: pass.resultOf(flowSitesAnalyzer),
       memo: new Map(),
+      originMemo: new Map(),
     };
     return {
       functionsOf: (expression) => functionsOf(context, expression),
       listenersOf: (call, event) => listenersOf(context, call, event),
+      originsOf: (expression) => originsOf(context, expression),
     };
   },
 });
@@ -76,6 +78,13 @@ export interface ValueFlow {
    * (`bus.emit('cancel', m)` runs every `bus.on('cancel', f)`), across files.
    */
   listenersOf(call: ts.CallExpression, event: string): readonly FlowTarget[];
+  /**
+   * Where the value of an expression the checker cannot type comes from: the
+   * allocations (`new Worker(…)`, `new Map()`, `{}`, `Object.create(null)`) and the
+   * library values (`parentPort`, `self`, `require('worker_threads').parentPort`) that
+   * reach it by the same paths as function values. Empty when the walk sees none.
+   */
+  originsOf(expression: ts.Expression): readonly ts.Expression[];
 }
 
 interface FlowContext {
@@ -83,32 +92,43 @@ interface FlowContext {
   readonly checker: ts.TypeChecker;
   readonly syntax: SyntaxFacts;
   readonly sites: FlowSites;
-  readonly memo: Map<ts.Node, MemoEntry | 'pending'>;
+  readonly memo: Map<ts.Node, MemoEntry<FlowTarget> | 'pending'>;
+  readonly originMemo: Map<ts.Node, MemoEntry<ts.Expression> | 'pending'>;
 }
 
-interface MemoEntry {
-  readonly targets: readonly FlowTarget[];
+interface MemoEntry<T> {
+  readonly targets: readonly T[];
   readonly files: ReadonlySet<ts.SourceFile>;
   readonly probes: ReadonlySet<Probe>;
 }
 
-const NONE: readonly FlowTarget[] = [];
-
 /** The memoised answer for one expression; a query met again while it is being answered (a cycle) adds nothing. */
 function functionsOf(context: FlowContext, expression: ts.Expression): readonly FlowTarget[] {
-  const known = context.memo.get(expression);
-  if (known === 'pending') return NONE;
+  return memoised(context.memo, expression, () => {
+    const search = new Search(context, 'functions');
+    search.expression(expression, undefined);
+    return search.functions();
+  });
+}
+
+function originsOf(context: FlowContext, expression: ts.Expression): readonly ts.Expression[] {
+  return memoised(context.originMemo, expression, () => {
+    const search = new Search(context, 'origins');
+    search.expression(expression, undefined);
+    return search.origins();
+  });
+}
+
+function memoised<T>(memo: Map<ts.Node, MemoEntry<T> | 'pending'>, expression: ts.Expression, compute: () => readonly T[]): readonly T[] {
+  const known = memo.get(expression);
+  if (known === 'pending') return [];
   if (known) {
     recordUsage(known.files, known.probes);
     return known.targets;
   }
-  context.memo.set(expression, 'pending');
-  const { value, files, probes } = trackUsage(() => {
-    const search = new Search(context);
-    search.expression(expression, undefined);
-    return search.finish();
-  });
-  context.memo.set(expression, { targets: value, files, probes });
+  memo.set(expression, 'pending');
+  const { value, files, probes } = trackUsage(compute);
+  memo.set(expression, { targets: value, files, probes });
   return value;
 }
 
@@ -161,17 +181,37 @@ class Search {
   /** Places visited, per kind of place (a symbol's elements and its property values are different places). */
   readonly #seen = new Map<string, Set<unknown>>();
   readonly #found = new Map<Unit, FlowTarget>();
+  /** What the walk looks for: function values, or the allocations and library values a value comes from. */
+  readonly #mode: 'functions' | 'origins';
+  readonly #origins = new Set<ts.Expression>();
   readonly #files = new Set<ts.SourceFile>();
   readonly #probes = new Set<Probe>();
   #steps = 0;
 
-  constructor(context: FlowContext) {
+  constructor(context: FlowContext, mode: 'functions' | 'origins') {
     this.#context = context;
+    this.#mode = mode;
   }
 
-  finish(): readonly FlowTarget[] {
+  functions(): readonly FlowTarget[] {
     recordUsage(this.#files, this.#probes);
     return [...this.#found.values()];
+  }
+
+  origins(): readonly ts.Expression[] {
+    recordUsage(this.#files, this.#probes);
+    return [...this.#origins];
+  }
+
+  /** In "origins" mode, an allocation or a library value ends the walk as an origin. */
+  #isOrigin(node: ts.Expression): boolean {
+    if (this.#mode !== 'origins') return false;
+    if (ts.isNewExpression(node) || ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node) || isObjectCreate(node)) return true;
+    if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
+      const symbol = this.#symbolAt(ts.isPropertyAccessExpression(node) ? node.name : node);
+      return symbol !== undefined && isLibrarySymbol(this.#context.program, symbol);
+    }
+    return false;
   }
 
   /** Whether `key` is new to this walk as a place of `kind` (and the walk is within its bounds). */
@@ -202,11 +242,13 @@ class Search {
   #holdsFunctions(place: ts.Declaration | ts.Symbol): boolean {
     const checker = this.#context.checker;
     const type = 'kind' in place ? checker.getTypeAtLocation(place) : checker.getTypeOfSymbol(place);
+    if (this.#mode === 'origins') return (type.flags & NOT_FUNCTIONS) === 0;
     return typeMayBeFunction(checker, checker.getAwaitedType(type) ?? type, 0);
   }
 
   /** Whether a container's elements can be functions: an array or collection of callables, or of `any`. */
   #holdsFunctionElements(symbol: ts.Symbol): boolean {
+    if (this.#mode === 'origins') return true;
     const checker = this.#context.checker;
     const type = checker.getTypeOfSymbol(symbol);
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
@@ -230,7 +272,11 @@ class Search {
     if (!this.#first(node)) return;
     this.#files.add(node.getSourceFile());
     if (isFunctionWithBody(node)) {
-      this.#addFunction(node, trail);
+      if (this.#mode === 'functions') this.#addFunction(node, trail);
+      return;
+    }
+    if (this.#isOrigin(node)) {
+      this.#origins.add(node);
       return;
     }
     if (ts.isIdentifier(node)) {
@@ -294,7 +340,10 @@ class Search {
       }
       if (ELEMENT_READS.has(name)) this.elements(callee.expression, trail);
     }
-    for (const callee of functionsOf(this.#context, call.expression)) this.returns(callee.unit, trail);
+    const callees = functionsOf(this.#context, call.expression);
+    // In "origins" mode a call into code the walk cannot see is where the value comes from.
+    if (callees.length === 0 && this.#mode === 'origins') this.#origins.add(call);
+    for (const callee of callees) this.returns(callee.unit, trail);
   }
 
   /** The values a function returns: its `return` expressions, or an arrow's expression body. */
@@ -579,6 +628,13 @@ function typeMayBeFunction(checker: ts.TypeChecker, type: ts.Type, depth: number
   }
   if (type.flags & NOT_FUNCTIONS) return false;
   return type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0;
+}
+
+/** `Object.create(…)`: a fresh object (a dictionary, with `null`). */
+function isObjectCreate(node: ts.Expression): boolean {
+  if (!ts.isCallExpression(node)) return false;
+  const callee = skipParens(node.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'create' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object';
 }
 
 function isPropertyDeclarationLike(declaration: ts.Declaration): boolean {
