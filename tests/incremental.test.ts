@@ -15,10 +15,14 @@ import plugin from '../dist/index.js';
 const dir = path.join(import.meta.dirname, 'incremental');
 const store = path.join(dir, 'src/store.ts');
 const worker = path.join(dir, 'src/worker.ts');
+const audit = path.join(dir, 'src/audit.ts');
+const pluginFile = path.join(dir, 'src/plugin.ts');
 const storeText = fs.readFileSync(store, 'utf8');
+const auditText = fs.readFileSync(audit, 'utf8');
+const pluginText = fs.readFileSync(pluginFile, 'utf8');
 const workerText = fs.readFileSync(worker, 'utf8');
 
-test('findings follow edits to other files through one long-lived ESLint instance', { timeout: 120_000 }, async () => {
+function linter(): ESLint {
   const config: Linter.Config[] = [
     {
       files: ['**/*.ts'],
@@ -27,7 +31,11 @@ test('findings follow edits to other files through one long-lived ESLint instanc
       rules: { 'map-race/no-unguarded-map-write': 'error' },
     },
   ];
-  const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config });
+  return new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config });
+}
+
+test('findings follow edits to other files through one long-lived ESLint instance', { timeout: 120_000 }, async () => {
+  const eslint = linter();
   const storeFindings = async (): Promise<string[]> => {
     const [result] = await eslint.lintText(storeText, { filePath: store });
     return result!.messages.map((message) => `${message.line}:${message.ruleId}`);
@@ -55,4 +63,27 @@ test('findings follow edits to other files through one long-lived ESLint instanc
   const [edited] = await eslint.lintText(storeText.replace('sessions.set(id, Date.now());', 'void id;'), { filePath: store });
   assert.deepEqual(edited!.messages, [], 'the write itself is gone');
   assert.deepEqual(await storeFindings(), ['4:map-race/no-unguarded-map-write'], 'and back');
+});
+
+test('a function registered by a file that did not register it before is found (value flow across an edit)', { timeout: 120_000 }, async () => {
+  const eslint = linter();
+  const auditFindings = async (): Promise<string[]> => {
+    const [result] = await eslint.lintText(auditText, { filePath: audit });
+    return result!.messages.map((message) => `${message.line}:${message.ruleId}`);
+  };
+  const editPlugin = async (text: string): Promise<void> => {
+    const [result] = await eslint.lintText(text, { filePath: pluginFile });
+    assert.deepEqual(result!.messages.filter((message) => message.fatal), []);
+  };
+
+  await eslint.lintFiles([audit, worker, pluginFile]);
+  assert.deepEqual(await auditFindings(), [], 'nobody registers audit yet');
+
+  // plugin.ts now hands audit to the registry whose listeners the handler runs: the walk
+  // cached before this edit never looked at plugin.ts, so only its whole-program probes see it.
+  await editPlugin(`import { onId } from './registry.js';\nimport { audit } from './audit.js';\n\nonId(audit);\n`);
+  assert.deepEqual(await auditFindings(), ['4:map-race/no-unguarded-map-write'], 'registered through the listener list');
+
+  await editPlugin(pluginText);
+  assert.deepEqual(await auditFindings(), [], 'the registration is gone again');
 });

@@ -1,0 +1,5 @@
+export const audits = new Map<string, number>();
+
+export function audit(id: string): void {
+  audits.set(id, Date.now());
+}
