@@ -19,6 +19,12 @@ export interface FixtureOptions {
   /** Rule options besides `interleaving`. */
   options?: Record<string, unknown>;
   settings?: Record<string, unknown>;
+  /**
+   * Globs of files outside every tsconfig that the project service lints in its default
+   * project (compiler options from the fixture's tsconfig.json), as editors and
+   * `allowDefaultProject` users see stray JavaScript files.
+   */
+  allowDefaultProject?: string[];
 }
 
 export interface Expectation {
@@ -84,7 +90,12 @@ export async function lintFixture(dir: string, mode: 'any' | 'await', fixture: F
       files: LINTED_FILES,
       languageOptions: {
         parser: tseslint.parser as Linter.Parser,
-        parserOptions: { projectService: true, tsconfigRootDir: dir },
+        parserOptions: {
+          projectService: fixture.allowDefaultProject
+            ? { allowDefaultProject: fixture.allowDefaultProject, defaultProject: 'tsconfig.json' }
+            : true,
+          tsconfigRootDir: dir,
+        },
       },
       plugins: { 'map-race': plugin },
       rules: { 'map-race/no-unguarded-map-write': ['error', { ...fixture.options, interleaving: mode }] },
