@@ -4,7 +4,7 @@ import { CrossProgramCache, Dependencies, trackUsage } from '../analysis/cross-p
 import { valueFlowAnalyzer } from './valueflow.js';
 import { isDefaultLibDeclaration, mapKindOf, typeLineage, type MapKind } from '../util/types.js';
 import { type Unit, type WriteSite } from './syntax.js';
-import { skipParens } from '../util/ast.js';
+import { isObjectCreate, skipParens } from '../util/ast.js';
 
 /**
  * mutations: the writes and deletes of a function that hit a map. A candidate from the
@@ -117,10 +117,7 @@ function isUntyped(type: ts.Type): boolean {
 
 /** `{}` (or an object literal), `Object.create(…)`: a fresh object that code may use as a dictionary. */
 function isDictionaryAllocation(origin: ts.Expression): boolean {
-  if (ts.isObjectLiteralExpression(origin)) return true;
-  if (!ts.isCallExpression(origin)) return false;
-  const callee = skipParens(origin.expression);
-  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'create' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object';
+  return ts.isObjectLiteralExpression(origin) || isObjectCreate(origin);
 }
 
 /** `d[id] = …`, `delete d[id]`, `d[id]++`: a key known only at run time. */

@@ -1,8 +1,8 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
-import { isFunctionWithBody, skipParens } from '../util/ast.js';
-import { isLibraryDeclaration, typeLineage } from '../util/types.js';
+import { isFunctionWithBody, isObjectCreate, skipParens } from '../util/ast.js';
+import { isLibraryDeclaration, PRIMITIVE, typeLineage } from '../util/types.js';
 import { containerName, flowSitesAnalyzer, memberName, type FlowSites, type SiteKind } from './flowsites.js';
 import { syntaxAnalyzer, type SyntaxFacts, type Unit } from './syntax.js';
 
@@ -607,16 +607,7 @@ class Search {
   }
 }
 
-const NOT_FUNCTIONS =
-  ts.TypeFlags.StringLike |
-  ts.TypeFlags.NumberLike |
-  ts.TypeFlags.BigIntLike |
-  ts.TypeFlags.BooleanLike |
-  ts.TypeFlags.EnumLike |
-  ts.TypeFlags.ESSymbolLike |
-  ts.TypeFlags.VoidLike |
-  ts.TypeFlags.Null |
-  ts.TypeFlags.Never;
+const NOT_FUNCTIONS = PRIMITIVE | ts.TypeFlags.Never;
 
 /** Whether a value of a type can be a function (or a promise of one); `any` and `unknown` may be anything. */
 function typeMayBeFunction(checker: ts.TypeChecker, type: ts.Type, depth: number): boolean {
@@ -630,12 +621,6 @@ function typeMayBeFunction(checker: ts.TypeChecker, type: ts.Type, depth: number
   return type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0;
 }
 
-/** `Object.create(…)`: a fresh object (a dictionary, with `null`). */
-function isObjectCreate(node: ts.Expression): boolean {
-  if (!ts.isCallExpression(node)) return false;
-  const callee = skipParens(node.expression);
-  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'create' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object';
-}
 
 function isPropertyDeclarationLike(declaration: ts.Declaration): boolean {
   return (

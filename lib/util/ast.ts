@@ -126,3 +126,10 @@ export function returnedExpressions(node: FunctionWithBody): ts.Expression[] {
   ts.forEachChild(node.body, visit);
   return returned;
 }
+
+/** `Object.create(…)`: a fresh object (with `null`, a dictionary without a prototype). */
+export function isObjectCreate(node: ts.Expression): boolean {
+  if (!ts.isCallExpression(node)) return false;
+  const callee = skipParens(node.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'create' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object';
+}

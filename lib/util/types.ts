@@ -143,7 +143,8 @@ function isCollectionClass(program: ts.Program, checker: ts.TypeChecker, type: t
   ) || checker.isArrayLikeType(type) && !checker.getIndexInfoOfType(type, ts.IndexKind.String);
 }
 
-const PRIMITIVE =
+/** Types whose values are primitives: never a map, never a function. */
+export const PRIMITIVE =
   ts.TypeFlags.StringLike |
   ts.TypeFlags.NumberLike |
   ts.TypeFlags.BigIntLike |
