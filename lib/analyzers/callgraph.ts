@@ -126,7 +126,7 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
         }
         if (ts.isCallExpression(call)) {
           for (const listener of emittedListenersOf(call)) {
-            edges.push({ kind: 'call', from: unit, to: listener.unit, site: call, call, storedAt: listener.storedAt, argumentOffset: listener.argumentOffset });
+            edges.push({ kind: 'call', from: unit, to: listener.unit, site: call, call, registeredAt: listener.storedAt, argumentOffset: listener.argumentOffset });
           }
         }
         if (isRemoval(call)) continue;
@@ -226,6 +226,8 @@ export interface Edge {
   readonly argumentIndex?: number;
   /** For a call through a value: where the function was stored on the way (`this.onData = onData`). */
   readonly storedAt?: ts.Node;
+  /** For an emit: where the listener it runs was registered (`bus.on('cancel', f)`). */
+  readonly registeredAt?: ts.Node;
   /** For a call through a parameter: the calls that passed the function in, on the way. */
   readonly passedThrough?: readonly PassedArgument[];
   /** For a call: how its arguments map to the callee's parameters, when not one to one. */

@@ -169,6 +169,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         const through = step.edge;
         if (through?.storedAt && through.call) {
           chain.unshift(`${calleeText(through.call)} (stored at ${positionLabel(through.storedAt, config.cwd)})`);
+        } else if (through?.registeredAt && through.call) {
+          chain.unshift(`${calleeText(through.call)} (listener registered at ${positionLabel(through.registeredAt, config.cwd)})`);
         }
       }
       return chain;
