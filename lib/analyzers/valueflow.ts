@@ -559,7 +559,16 @@ class Search {
   elements(container: ts.Expression, trail: Trail | undefined): void {
     const node = skipParens(container);
     if (ts.isArrayLiteralExpression(node)) {
-      for (const element of node.elements) this.expression(ts.isSpreadElement(element) ? element.expression : element, trail);
+      for (const element of node.elements) {
+        // `[...listeners]` holds the elements of `listeners`; `[f, g]` holds f and g.
+        if (ts.isSpreadElement(element)) this.elements(element.expression, trail);
+        else this.expression(element, trail);
+      }
+      return;
+    }
+    const copied = copiedCollection(node);
+    if (copied) {
+      this.elements(copied, trail);
       return;
     }
     const symbol = containerSymbol(this.#context.checker, node);
@@ -579,7 +588,7 @@ class Search {
   /** `[f, g]`, `new Set([f])`, `new Map([[k, f]])`. */
   initialElements(initializer: ts.Node, trail: Trail | undefined): void {
     const node = ts.isExpression(initializer) ? skipParens(initializer) : initializer;
-    if (ts.isArrayLiteralExpression(node)) {
+    if (ts.isArrayLiteralExpression(node) || (ts.isExpression(node) && copiedCollection(node))) {
       this.elements(node, trail);
     } else if (ts.isNewExpression(node) && node.arguments?.[0]) {
       const items = skipParens(node.arguments[0]);
@@ -608,6 +617,17 @@ class Search {
 }
 
 const NOT_FUNCTIONS = PRIMITIVE | ts.TypeFlags.Never;
+
+/** Calls that copy a collection's elements into a new one: `xs.slice()`, `xs.filter(…)`, `Array.from(xs)`, `m.values()`. */
+const COPYING_METHODS = new Set(['slice', 'filter', 'concat', 'values', 'toArray', 'toReversed', 'toSorted']);
+
+function copiedCollection(node: ts.Expression): ts.Expression | undefined {
+  if (!ts.isCallExpression(node)) return undefined;
+  const callee = skipParens(node.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  if (ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && callee.name.text === 'from') return node.arguments[0];
+  return COPYING_METHODS.has(callee.name.text) ? callee.expression : undefined;
+}
 
 /** Whether a value of a type can be a function (or a promise of one); `any` and `unknown` may be anything. */
 function typeMayBeFunction(checker: ts.TypeChecker, type: ts.Type, depth: number): boolean {
