@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
-import { isFunctionWithBody, isObjectCreate, skipParens } from '../util/ast.js';
+import { isFunctionWithBody, isObjectCreate, returnedExpressions, skipParens } from '../util/ast.js';
 import { isLibraryDeclaration, PRIMITIVE, typeLineage } from '../util/types.js';
 import { containerName, flowSitesAnalyzer, memberName, type FlowSites, type SiteKind } from './flowsites.js';
 import { syntaxAnalyzer, type SyntaxFacts, type Unit } from './syntax.js';
@@ -349,17 +349,8 @@ class Search {
   /** The values a function returns: its `return` expressions, or an arrow's expression body. */
   returns(unit: Unit, trail: Trail | undefined): void {
     const node = unit.node;
-    if (ts.isSourceFile(node) || !node.body || !this.#first(unit, 'returns')) return;
-    if (!ts.isBlock(node.body)) {
-      this.expression(node.body, trail);
-      return;
-    }
-    const visit = (child: ts.Node): void => {
-      if (isFunctionWithBody(child) || ts.isClassLike(child)) return;
-      if (ts.isReturnStatement(child) && child.expression) this.expression(child.expression, trail);
-      ts.forEachChild(child, visit);
-    };
-    ts.forEachChild(node.body, visit);
+    if (ts.isSourceFile(node) || !this.#first(unit, 'returns')) return;
+    for (const returned of returnedExpressions(node)) this.expression(returned, trail);
   }
 
   /** A name's values: every declaration of what it names, and every assignment to it. */
@@ -716,10 +707,30 @@ function invocationNames(fn: ts.SignatureDeclaration): string[] {
   if (!parent) return [];
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return [parent.name.text];
   if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && memberName(parent.name)) return [memberName(parent.name)!];
-  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+  if (ts.isBinaryExpression(parent) && isAssignment(parent.operatorToken.kind)) {
     const name = containerName(parent.left);
-    return name ? [name] : [];
+    return name ? [name, ...gettersReturning(parent)] : [];
   }
   return [];
+}
+
+function isAssignment(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.EqualsToken || kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken;
+}
+
+/**
+ * A lazily made function that a getter hands out (`get event() { this._event ??= (l) =>
+ * …; return this._event }`, as emitters do): `x.event(listener)` calls it by the getter's
+ * name.
+ */
+function gettersReturning(assignment: ts.BinaryExpression): string[] {
+  const getter = ts.findAncestor(assignment, isFunctionWithBody);
+  if (!getter || !ts.isGetAccessorDeclaration(getter) || !getter.name || !memberName(getter.name)) return [];
+  const stored = skipParens(assignment.left).getText();
+  const returnsIt = returnedExpressions(getter).some((returned) => {
+    const node = skipParens(returned);
+    return node === assignment || node.getText() === stored;
+  });
+  return returnsIt ? [memberName(getter.name)!] : [];
 }
 
