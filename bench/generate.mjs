@@ -546,7 +546,8 @@ function tsconfig() {
   );
 }
 
-function eslintConfig(kind, pluginPath) {
+/** The ESLint config of one bench variant; `tsconfigRootDir` is the directory the file is written to. */
+export function eslintConfig(kind, pluginPath) {
   const require = createRequire(path.join(REPO_ROOT, 'package.json'));
   const tseslintUrl = pathToFileURL(require.resolve('typescript-eslint')).href;
   const lines = [

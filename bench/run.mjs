@@ -10,7 +10,13 @@
 //            --cpu-prof), summarized: where the time goes, which plugin functions are hot
 //
 // Options:
-//   --only main,scaling,editor,profile   parts to run (default: main,scaling,editor)
+//   real     --real DIR: a checkout of a real TypeScript project (with its own dependencies
+//            installed), baseline / peer / plugin side by side like main; lints --real-patterns
+//   --only main,scaling,editor,profile,real   parts to run (default: main,scaling,editor; real
+//                        when --real is given)
+//   --real DIR           the real project's checkout (its root tsconfig.json is used)
+//   --real-patterns a,b  what the real part lints, relative to DIR (default src)
+//   --real-rounds N      rounds for the real part (default 3)
 //   --size N             project size for main/editor/profile (default 1000)
 //   --sizes a,b,c        scaling sizes (default 250,500,1000,2000)
 //   --rounds N           rounds for main (default 5)
@@ -35,11 +41,11 @@
 // Quick run: npm run bench -- --only main --rounds 1 --size 250
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateProject, DEFAULT_PLUGIN_PATH, REPO_ROOT } from './generate.mjs';
+import { eslintConfig, generateProject, DEFAULT_PLUGIN_PATH, REPO_ROOT } from './generate.mjs';
 import { summarizeProfile, formatProfileSummary, setPluginDir } from './profile.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -53,6 +59,9 @@ const RESULTS_DIR = path.join(HERE, 'results');
 function parseArgs(argv) {
   const opts = {
     only: ['main', 'scaling', 'editor'],
+    real: null,
+    realPatterns: ['src'],
+    realRounds: 3,
     size: 1000,
     sizes: [250, 500, 1000, 2000],
     rounds: 5,
@@ -87,6 +96,9 @@ function parseArgs(argv) {
     const val = () => (v !== undefined ? v : argv[++i]);
     switch (a) {
       case '--only': opts.only = list(val()); break;
+      case '--real': opts.real = path.resolve(val()); break;
+      case '--real-patterns': opts.realPatterns = list(val()); break;
+      case '--real-rounds': opts.realRounds = num(val(), a); break;
       case '--size': opts.size = num(val(), a); break;
       case '--sizes': opts.sizes = list(val()).map((s) => num(s, a)); break;
       case '--rounds': opts.rounds = num(val(), a); break;
@@ -113,8 +125,10 @@ function parseArgs(argv) {
   }
   if (!['cpu', 'wall'].includes(opts.metric)) throw new Error(`--metric is cpu or wall, got ${opts.metric}`);
   for (const part of opts.only) {
-    if (!['main', 'scaling', 'editor', 'profile'].includes(part)) throw new Error(`unknown part ${part}`);
+    if (!['main', 'scaling', 'editor', 'profile', 'real'].includes(part)) throw new Error(`unknown part ${part}`);
   }
+  if (opts.only.includes('real') && !opts.real) throw new Error('the real part needs --real DIR (a checkout of a real TypeScript project)');
+  if (opts.real && !argv.some((a) => a === '--only' || a.startsWith('--only='))) opts.only.push('real');
   return opts;
 }
 
@@ -535,6 +549,7 @@ async function main() {
   if (opts.only.includes('scaling')) await scalingPart(opts, report);
   if (opts.only.includes('editor')) await editorPart(opts, report);
   if (opts.only.includes('profile')) await profilePart(opts, report);
+  if (opts.only.includes('real')) await realPart(opts, report);
 
   console.log(`\n== targets (${opts.size}-file project) ==`);
   for (const t of report.targets) console.log(t.line);
