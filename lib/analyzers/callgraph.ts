@@ -160,13 +160,38 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
       );
     };
 
-    return { edgesOf, calleesOf, functionsOf: (expression) => functionsOf(expression).map((target) => target.unit) };
+    /**
+     * Whether library code (whose body the walk does not see) can call the function passed
+     * at `index`: its declared parameter there is a function type (a callback, a listener,
+     * `TimerHandler`), or the callee has no declaration at all (untyped JavaScript). A
+     * parameter of a free type (`Promise.resolve<T>(value: T)`, `structuredClone<T>`), of a
+     * data type or of `any` (`console.log(...data: any[])`) only holds the function.
+     */
+    const libraryRunsArgument = (call: ts.CallExpression | ts.NewExpression, index: number): boolean =>
+      tracker.memoize(runsArgumentCache, call, call, () => {
+        const signature = checker.getResolvedSignature(call);
+        const declaration = signature?.getDeclaration();
+        tracker.current.addNode(declaration);
+        if (!declaration || !('parameters' in declaration)) return [true];
+        return (call.arguments ?? []).map((_, position) => {
+          const parameters = declaration.parameters;
+          const last = parameters[parameters.length - 1];
+          const parameter = parameters[position] ?? (last?.dotDotDotToken ? last : undefined);
+          if (!parameter) return false;
+          let type = checker.getTypeAtLocation(parameter);
+          if (parameter.dotDotDotToken && checker.isArrayType(type)) type = checker.getTypeArguments(type as ts.TypeReference)[0] ?? type;
+          return declaredTypeTakesFunction(checker, type, 0);
+        });
+      })[index] ?? true;
+
+    return { edgesOf, calleesOf, libraryRunsArgument, functionsOf: (expression) => functionsOf(expression).map((target) => target.unit) };
   },
 });
 
 /** Function references, call targets and emitted listeners, reused by later programs while what they consulted is unchanged. */
 const resolutionCache = new CrossProgramCache<ts.Node, readonly FlowTarget[]>();
 const callTargetCache = new CrossProgramCache<ts.Node, CallTargets>();
+const runsArgumentCache = new CrossProgramCache<ts.Node, readonly boolean[]>();
 const emitCache = new CrossProgramCache<ts.Node, readonly (FlowTarget & { argumentOffset?: ArgumentOffset })[]>();
 
 /**
@@ -178,6 +203,19 @@ export type ArgumentOffset = number | 'unknown';
 interface CallTargets {
   readonly targets: readonly FlowTarget[];
   readonly argumentOffset?: ArgumentOffset;
+}
+
+function declaredTypeTakesFunction(checker: ts.TypeChecker, type: ts.Type, depth: number): boolean {
+  // Typings say `any` for data they pass along (`console.log(...data: any[])`); callbacks have function types.
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  if (type.isUnionOrIntersection()) return depth < 4 && type.types.some((member) => declaredTypeTakesFunction(checker, member, depth + 1));
+  if (type.flags & ts.TypeFlags.TypeParameter) {
+    const constraint = checker.getBaseConstraintOfType(type);
+    return constraint !== undefined && constraint !== type && !(constraint.flags & ts.TypeFlags.Unknown) && declaredTypeTakesFunction(checker, constraint, depth + 1);
+  }
+  if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) return true;
+  const name = type.getSymbol()?.name;
+  return name === 'Function' || name === 'CallableFunction';
 }
 
 /** `f.call(self, …)`, `f.apply(self, args)`, `Reflect.apply(f, self, args)`: the function really called. */
@@ -239,6 +277,8 @@ export interface Edge {
 export interface CallGraph {
   edgesOf(unit: Unit): readonly Edge[];
   calleesOf(call: ts.CallExpression | ts.NewExpression): readonly Unit[];
+  /** Whether library code can call the function that `call` passes at `index` (see callgraph). */
+  libraryRunsArgument(call: ts.CallExpression | ts.NewExpression, index: number): boolean;
   /** The functions an expression refers to: a literal, a name, a method, `f.bind(…)`. */
   functionsOf(expression: ts.Expression): readonly Unit[];
 }

@@ -8,7 +8,8 @@ import { calleeName, skipParens } from '../util/ast.js';
  * by name, for the value-flow analysis to search. Per file (from syntax alone, cached by
  * `ts.SourceFile`): property writes (`o.p = v`, `o['p'] = v`) by property name; stores
  * into a container (`c.push(v)`, `c.set(k, v)`, `c.add(v)`, `c[k] = v`, `c.p = v`) by
- * the container's last name; plain assignments (`x = v`) by variable name; object-literal
+ * the container's last name; plain assignments (`x = v`) by variable name; local aliases
+ * (`const ah = this.actionHandler`) by the name of what they alias; object-literal
  * members and class members by name (where an interface's implementations live);
  * invocations (`f(…)`, `new C(…)`, `super(…)`) by the callee's last name; and listener
  * registrations (`e.on('ev', f)`, `t.addEventListener('ev', f)`) by event name (and all of them under `*`). For the
@@ -37,11 +38,11 @@ export const flowSitesAnalyzer = defineAnalyzer<FlowSites>({
 /** The listener sites of every event together, for `emit(name, …)` with a name known only at run time. */
 export const ANY_EVENT = '*';
 
-export type SiteKind = 'property' | 'store' | 'assign' | 'member' | 'invoke' | 'listener';
+export type SiteKind = 'property' | 'store' | 'assign' | 'alias' | 'member' | 'invoke' | 'listener';
 
-/** `target = value` (property writes, stores, assignments): where `value` goes. */
+/** `target = value` (property writes, stores, assignments, `const alias = container`): where `value` goes. */
 export interface StoreSite {
-  readonly kind: 'property' | 'store' | 'assign';
+  readonly kind: 'property' | 'store' | 'assign' | 'alias';
   /** The written place: `o.p` (property), `x` (assign), or the container `c` of `c[k] = v`, `c.p = v`, `c.push(v)` (store). */
   readonly target: ts.Expression;
   readonly value: ts.Expression;
@@ -69,7 +70,7 @@ export interface ListenerSite {
 
 export type Site = StoreSite | MemberSite | InvokeSite | ListenerSite;
 
-type SiteOfKind<K extends SiteKind> = K extends 'property' | 'store' | 'assign' ? StoreSite : K extends 'member' ? MemberSite : K extends 'invoke' ? InvokeSite : ListenerSite;
+type SiteOfKind<K extends SiteKind> = K extends 'property' | 'store' | 'assign' | 'alias' ? StoreSite : K extends 'member' ? MemberSite : K extends 'invoke' ? InvokeSite : ListenerSite;
 
 export interface FlowSites {
   /** Every site of `kind` named `name` in the program's own files (not in typings, not ignored). */
@@ -224,6 +225,15 @@ function collectFlowFacts(file: ts.SourceFile): FileFlowFacts {
       case ts.SyntaxKind.NewExpression: {
         const name = calleeName((node as ts.NewExpression).expression);
         if (name !== undefined) add('invoke', name, { kind: 'invoke', node: node as ts.NewExpression });
+        break;
+      }
+      case ts.SyntaxKind.VariableDeclaration: {
+        // `const ah = this.actionHandler`: by the name of what it aliases.
+        const declaration = node as ts.VariableDeclaration;
+        const value = declaration.initializer && skipParens(declaration.initializer);
+        if (value && ts.isIdentifier(declaration.name) && (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value))) {
+          add('alias', containerName(value), { kind: 'alias', target: declaration.name, value, node: declaration });
+        }
         break;
       }
       case ts.SyntaxKind.ObjectLiteralExpression:

@@ -52,7 +52,7 @@ export const interleavingAnalyzer = defineAnalyzer<Interleaving>({
         return null;
       }
       if (LISTENER_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
-        return { kind: 'listener', keepsLock: false, label: name };
+        return { kind: 'listener', keepsLock: false, label: name, subscription: isSubscription(call, name) };
       }
       if (STORING_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
         return { kind: 'stored', keepsLock: false, label: name };
@@ -81,13 +81,47 @@ const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 const STORING_METHODS = new Set(['push', 'unshift', 'set', 'add', 'splice']);
 const LISTENER_METHODS = new Set(['addEventListener', 'on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
+function isSubscription(call: ts.CallExpression, name: string): boolean {
+  if (name === 'once' || name === 'prependOnceListener') return false;
+  const options = call.arguments[2] && skipParens(call.arguments[2]);
+  const once =
+    options !== undefined &&
+    ts.isObjectLiteralExpression(options) &&
+    options.properties.some(
+      (property) => ts.isPropertyAssignment(property) && property.name.getText() === 'once' && property.initializer.kind === ts.SyntaxKind.TrueKeyword,
+    );
+  return !once;
+}
+
 /**
  * Whether suspension point `point` has happened by the time `node` runs: it ends
  * before `node` starts, or it sits inside `node`'s own operands (`m.set(k, await v)`).
  */
 function precedes(point: ts.Node, node: ts.Node): boolean {
-  if (point.end <= node.pos) return true; // a node's leading trivia starts where the token before it ends
+  // A node's leading trivia starts where the token before it ends.
+  if (point.end <= node.pos) return !inOtherBranch(point, node);
   return point.pos >= node.pos && point.end <= node.end && point !== node && !contains(point, node);
+}
+
+/**
+ * Whether `point` and `node` sit in different branches of one `if`/`else` or `?:`, so
+ * that one run of the function never passes both (a later iteration of a loop around
+ * both is the loop rule's business).
+ */
+function inOtherBranch(point: ts.Node, node: ts.Node): boolean {
+  for (let child: ts.Node = point, parent: ts.Node | undefined = point.parent; parent; child = parent, parent = parent.parent) {
+    if (!contains(parent, node)) continue;
+    // `parent` is the nearest ancestor of both: they are in different branches when it branches between them.
+    if (ts.isIfStatement(parent)) {
+      return (parent.thenStatement === child && parent.elseStatement !== undefined && contains(parent.elseStatement, node)) ||
+        (parent.elseStatement === child && contains(parent.thenStatement, node));
+    }
+    if (ts.isConditionalExpression(parent)) {
+      return (parent.whenTrue === child && contains(parent.whenFalse, node)) || (parent.whenFalse === child && contains(parent.whenTrue, node));
+    }
+    return false;
+  }
+  return false;
 }
 
 /** Whether a promise chain's value is awaited or returned, so that a lock held around it waits for it. */
@@ -109,6 +143,12 @@ function isAwaitedOrReturned(call: ts.CallExpression): boolean {
 
 export interface Deferral {
   readonly kind: 'timer' | 'promise' | 'listener' | 'stored';
+  /**
+   * For a listener: registered for every future event (`on`, `addEventListener`), so each
+   * run is an invocation of its own, rather than once (`once`, `{ once: true }`), which
+   * continues the operation that registered it.
+   */
+  readonly subscription?: boolean;
   /** A promise chain awaited or returned inside a lock's callback keeps the lock held. */
   readonly keepsLock: boolean;
   readonly label: string;

@@ -143,15 +143,17 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     /**
      * A function passed to project code that the walk follows: that code runs it (or
      * stores it) where the walk will find it, in the state of that moment, unless the call
-     * is itself a lock or a deferral that says how the function runs.
+     * is itself a lock or a deferral that says how the function runs. A function passed
+     * to library code that does not take it as a function is not run there at all.
      */
     const isRunByCallee = (edge: Edge): boolean =>
       edge.kind === 'argument' &&
-      edge.calleeSeen === true &&
       edge.call !== undefined &&
       edge.argumentIndex !== undefined &&
       !guards.callbackLock(edge.call, edge.argumentIndex) &&
-      !interleaving.deferral(edge.call, edge.argumentIndex);
+      !interleaving.deferral(edge.call, edge.argumentIndex) &&
+      // Library code runs only what it takes as a function (`Promise.resolve(f)` holds f).
+      (edge.calleeSeen === true || !callgraph.libraryRunsArgument(edge.call, edge.argumentIndex));
 
     /**
      * The other half of the same rule: a lock (`mutex.runExclusive(fn)`, a configured
@@ -188,7 +190,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     /** A listener, or a function stored in a collection: called once per event, not once per call. */
     const repeatsCallback = (edge: Edge): boolean => {
       const deferral = edge.call && edge.argumentIndex !== undefined ? interleaving.deferral(edge.call, edge.argumentIndex) : undefined;
-      return deferral?.kind === 'listener' || deferral?.kind === 'stored' || (deferral?.kind === 'timer' && deferral.label === 'setInterval');
+      return (deferral?.kind === 'listener' && deferral.subscription === true) || deferral?.kind === 'stored' || (deferral?.kind === 'timer' && deferral.label === 'setInterval');
     };
 
     /** The state in which `edge` enters its target from `visit`. */
@@ -208,7 +210,10 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
           lockIfChecked = !heldAtSite;
         } else if (lock?.kind === 'shared') {
           sharedLock = lock.label;
-        } else if (deferral?.kind === 'stored') {
+        } else if (deferral?.kind === 'stored' || (deferral?.kind === 'listener' && deferral.subscription)) {
+          // Stored, or subscribed to future events: each run is a turn of its own, with no
+          // lock and nothing given back until it awaits itself (a listener the context
+          // registers is a context in its own right, not a continuation of this one).
           guarded = false;
           point = undefined;
         } else if (deferral) {

@@ -3,7 +3,7 @@ import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
 import { isFunctionWithBody, isObjectCreate, returnedExpressions, skipParens } from '../util/ast.js';
 import { isLibraryDeclaration, PRIMITIVE, typeLineage } from '../util/types.js';
-import { containerName, flowSitesAnalyzer, memberName, type FlowSites, type SiteKind } from './flowsites.js';
+import { containerName, flowSitesAnalyzer, memberName, type FlowSites, type SiteKind, type StoreSite } from './flowsites.js';
 import { syntaxAnalyzer, type SyntaxFacts, type Unit } from './syntax.js';
 
 /**
@@ -321,6 +321,18 @@ class Search {
       this.property(node.expression, key.text, this.#symbolAt(key), trail);
       return;
     }
+    // A key of one known value (`const K = 'open'`, a `unique symbol`) names one property, not the whole table.
+    const keyType = this.#context.checker.getTypeAtLocation(key);
+    const checker = this.#context.checker;
+    if (keyType.isNumberLiteral() && checker.isArrayLikeType(checker.getTypeAtLocation(node.expression))) {
+      this.elements(node.expression, trail);
+      return;
+    }
+    if (keyType.isStringLiteral() || keyType.isNumberLiteral()) {
+      this.property(node.expression, String(keyType.value), undefined, trail);
+      return;
+    }
+    if (keyType.flags & ts.TypeFlags.UniqueESSymbol) return;
     this.elements(node.expression, trail);
     this.tableMembers(node.expression, trail);
   }
@@ -363,7 +375,7 @@ class Search {
         if (ts.isGetAccessorDeclaration(declaration)) this.returns(this.#context.syntax.unitOf(declaration)!, trail);
         else this.#addFunction(declaration, trail);
       } else if (ts.isVariableDeclaration(declaration)) {
-        this.variable(declaration, symbol, trail);
+        this.variable(declaration, trail);
       } else if (ts.isBindingElement(declaration)) {
         this.binding(declaration, trail);
       } else if (ts.isParameter(declaration)) {
@@ -375,13 +387,19 @@ class Search {
     if (isProperty) this.propertySymbol(symbol, symbol.name, trail);
   }
 
-  variable(declaration: ts.VariableDeclaration, symbol: ts.Symbol, trail: Trail | undefined): void {
+  variable(declaration: ts.VariableDeclaration, trail: Trail | undefined): void {
     if (!ts.isIdentifier(declaration.name)) return;
     if (declaration.initializer) this.expression(declaration.initializer, trail);
     const statement = declaration.parent.parent;
     if (ts.isForOfStatement(statement) && statement.initializer === declaration.parent) this.elements(statement.expression, trail);
-    if (!this.#holdsFunctions(declaration)) return;
-    for (const site of this.#sites('assign', declaration.name.text)) {
+    if (this.#holdsFunctions(declaration)) this.assignments(declaration.name, trail);
+  }
+
+  /** `x = v` anywhere the same variable (or parameter) is assigned. */
+  assignments(name: ts.Identifier, trail: Trail | undefined): void {
+    const symbol = this.#symbolAt(name);
+    if (!symbol) return;
+    for (const site of this.#sites('assign', name.text)) {
       if (this.#symbolAt(site.target) === symbol) this.expression(site.value, stored(trail, site.node));
     }
   }
@@ -410,6 +428,7 @@ class Search {
     if (!isFunctionWithBody(owner) || !this.#first(parameter, 'parameter') || !this.#holdsFunctions(parameter)) return;
     this.callbackParameter(owner, owner.parameters.indexOf(parameter), trail);
     for (const { argument, call, index } of this.argumentsOf(parameter)) this.expression(argument, passed(trail, call, index));
+    if (ts.isIdentifier(parameter.name)) this.assignments(parameter.name, trail);
   }
 
   /** `p.then(f => …)`: f is p's value; `list.forEach(f => …)`: f is an element; `list.reduce((acc, f) => …, init)`. */
@@ -569,16 +588,38 @@ class Search {
       if (initializer) this.initialElements(initializer, trail);
     }
     if (!this.#holdsFunctionElements(symbol)) return;
-    for (const site of this.#sites('store', containerName(node))) {
-      if (!sameSymbol(containerSymbol(this.#context.checker, site.target), symbol)) continue;
+    for (const site of this.#storesInto(symbol, containerName(node))) {
       if (ts.isBinaryExpression(site.node) && !ts.isElementAccessExpression(skipParens(site.node.left))) continue;
       this.expression(site.value, stored(trail, site.node));
     }
   }
 
+  /**
+   * The stores into a container (`c.push(v)`, `c[k] = v`, `c.p = v`), also through a local
+   * alias of it (`const ah = this.actionHandler; ah[name] = handler`).
+   */
+  #storesInto(symbol: ts.Symbol, name: string | undefined): StoreSite[] {
+    const checker = this.#context.checker;
+    const found = this.#sites('store', name).filter((site) => sameSymbol(containerSymbol(checker, site.target), symbol));
+    for (const alias of this.#sites('alias', name)) {
+      if (!sameSymbol(containerSymbol(checker, alias.value), symbol)) continue;
+      const aliasSymbol = checker.getSymbolAtLocation(alias.target);
+      if (!aliasSymbol) continue;
+      for (const site of this.#sites('store', (alias.target as ts.Identifier).text)) {
+        if (sameSymbol(containerSymbol(checker, site.target), aliasSymbol)) found.push(site);
+      }
+    }
+    return found;
+  }
+
   /** `[f, g]`, `new Set([f])`, `new Map([[k, f]])`. */
   initialElements(initializer: ts.Node, trail: Trail | undefined): void {
     const node = ts.isExpression(initializer) ? skipParens(initializer) : initializer;
+    if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
+      // `const listeners = this.onreadyListeners`: the same collection under another name.
+      this.elements(node, trail);
+      return;
+    }
     if (ts.isArrayLiteralExpression(node) || (ts.isExpression(node) && copiedCollection(node))) {
       this.elements(node, trail);
     } else if (ts.isNewExpression(node) && node.arguments?.[0]) {
@@ -599,10 +640,9 @@ class Search {
     if (checker.isArrayLikeType(type)) return;
     for (const property of checker.getPropertiesOfType(type)) this.propertySymbol(property, property.name, trail);
     const symbol = containerSymbol(checker, skipParens(table));
-    for (const site of this.#sites('store', containerName(table))) {
-      if (ts.isBinaryExpression(site.node) && symbol && sameSymbol(containerSymbol(checker, site.target), symbol)) {
-        this.expression(site.value, stored(trail, site.node));
-      }
+    if (!symbol) return;
+    for (const site of this.#storesInto(symbol, containerName(table))) {
+      if (ts.isBinaryExpression(site.node)) this.expression(site.value, stored(trail, site.node));
     }
   }
 }

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ESLint, type Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
+import { clearCaches } from '@typescript-eslint/parser';
 import plugin from '../../dist/index.js';
 
 export interface FixtureOptions {
@@ -103,7 +104,11 @@ export async function lintFixture(dir: string, mode: 'any' | 'await', fixture: F
     },
   ];
   const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config, ignore: false });
+  // typescript-eslint keeps one project service per process, made with the first settings it
+  // sees: a fixture with its own default-project settings needs a fresh one, and leaves none.
+  if (fixture.allowDefaultProject) clearCaches();
   const results = await eslint.lintFiles(sourceFiles(dir));
+  if (fixture.allowDefaultProject) clearCaches();
   return results.flatMap((result) =>
     result.messages.map((message) => ({
       file: result.filePath,
