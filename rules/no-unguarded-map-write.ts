@@ -13,6 +13,7 @@ import {
   type Comment,
 } from '../lib/index.js';
 import { createRule } from './create-rule.js';
+import { MESSAGES, RULE_DESCRIPTION } from './meta.js';
 import { optionsSchema, resolveOptions, type ResolvedOptions, type RuleOptions } from './options.js';
 
 export type MessageIds = 'unguardedWrite' | 'unusedIgnore' | 'missingIgnoreReason' | 'analysisFailed';
@@ -40,18 +41,11 @@ export const noUnguardedMapWrite = createRule<[RuleOptions], MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow unguarded writes to shared Map/Record state reachable from message handlers or Atomics code',
+      description: RULE_DESCRIPTION,
       recommended: true,
       requiresTypeChecking: true,
     },
-    messages: {
-      unguardedWrite:
-        '{{container}} is written without a lock{{interleaving}}, reachable from the {{context}} registered at {{registration}}{{chain}}.{{lockNote}} Hold a lock around it (navigator.locks.request, async-mutex runExclusive, …), or mark it `// map-race-ignore: <why>` if it is safe.',
-      unusedIgnore: 'This map-race-ignore directive covers no report of map-race/no-unguarded-map-write: remove it.',
-      missingIgnoreReason:
-        'This map-race-ignore directive gives no reason, which requireIgnoreReason requires: write `// map-race-ignore: <why it is safe>`. It covers nothing until then.',
-      analysisFailed: 'map-race could not analyse this file ({{error}}). Please report this with the file attached.',
-    },
+    messages: MESSAGES,
     schema: optionsSchema,
     defaultOptions: [{}],
   },
