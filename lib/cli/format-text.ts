@@ -29,7 +29,7 @@ export function formatText(problems: readonly Problem[], cwd: string, style: Tex
   }
   const silenced = problems.length - shown.length;
   const files = new Set(shown.map((problem) => problem.file)).size;
-  const note = silenced > 0 ? ` (${silenced} silenced by map-race-ignore)` : '';
+  const note = silenced > 0 ? ` (${silenced} silenced by directives)` : '';
   if (shown.length > 0) lines.push('', `${shown.length} problem${shown.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${note}.`);
   else if (silenced > 0) lines.push(`No problems${note}.`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';

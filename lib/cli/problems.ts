@@ -1,9 +1,10 @@
 import type tsTypes from 'typescript';
 import { applyDirectives, describeFinding, findingsForFile, parseDirectives, type AnalysisConfig, type Directive, type Finding } from '../index.js';
-import { formatMessage, type MessageId } from '../../rules/meta.js';
+import { formatMessage, RULE_ID, type MessageId } from '../../rules/meta.js';
 import type { ResolvedOptions } from '../../rules/options.js';
 import { commentsOf } from './comments.js';
 import { CliError } from './errors.js';
+import { eslintDisables } from './eslint-disable.js';
 
 /** One report of the rule, as ESLint would give it, plus what only the command line keeps. */
 export interface Problem {
@@ -18,8 +19,12 @@ export interface Problem {
   readonly message: string;
   /** The finding behind an `unguardedWrite` report (context, chain, …). */
   readonly finding?: Finding;
-  /** Set on a finding that a map-race-ignore directive silences: ESLint drops these, SARIF keeps them as suppressed. */
-  readonly suppressed?: { readonly reason: string | undefined };
+  /**
+   * Set on a report that a directive silences — a finding covered by map-race-ignore, or any
+   * report under an ESLint disable comment for the rule: ESLint drops these, SARIF keeps them
+   * as suppressed, with the directive's reason.
+   */
+  readonly suppressed?: { readonly by: 'map-race-ignore' | 'eslint-disable'; readonly reason: string | undefined };
 }
 
 /**
@@ -27,7 +32,8 @@ export interface Problem {
  * those a map-race-ignore directive covers, plus the directives without a reason (when
  * required) and the unused ones (when reported) — and the silenced findings besides.
  * The same calls as the rule's `Program` visitor, with the file's comments taken from
- * TypeScript instead of ESLint. Sorted by position, as ESLint sorts messages.
+ * TypeScript instead of ESLint; then ESLint's own disable comments for the rule, which
+ * ESLint applies after the rule. Sorted by position, as ESLint sorts messages.
  */
 export function problemsOf(program: tsTypes.Program, config: AnalysisConfig, options: ResolvedOptions, file: tsTypes.SourceFile, cwd: string): Problem[] {
   let findings: readonly Finding[];
@@ -38,7 +44,8 @@ export function problemsOf(program: tsTypes.Program, config: AnalysisConfig, opt
       `the analysis failed on ${file.fileName}: ${error instanceof Error ? error.message : String(error)}. Please report this with the file attached.`,
     );
   }
-  const directives = file.text.includes('map-race-ignore') ? parseDirectives(file, commentsOf(file)) : [];
+  const comments = file.text.includes('map-race-ignore') || file.text.includes('eslint-') ? commentsOf(file) : [];
+  const directives = file.text.includes('map-race-ignore') ? parseDirectives(file, comments) : [];
   const lineOf = (finding: Finding): number => file.getLineAndCharacterOfPosition(finding.node.getStart(file)).line;
   const outcome = applyDirectives(directives, findings, lineOf, options);
 
@@ -64,7 +71,13 @@ export function problemsOf(program: tsTypes.Program, config: AnalysisConfig, opt
     if (outcome.kept.includes(finding)) continue;
     // The directive that silences it: the one that, applied alone, does not keep it.
     const directive = directives.find((candidate) => applyDirectives([candidate], [finding], lineOf, options).kept.length === 0);
-    problems.push(ofFinding(finding, { reason: directive?.reason }));
+    problems.push(ofFinding(finding, { by: 'map-race-ignore', reason: directive?.reason }));
   }
-  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  const disabled = eslintDisables(file, comments, RULE_ID);
+  return problems
+    .map((problem) => {
+      const by = problem.suppressed ? undefined : disabled(problem.line, problem.column);
+      return by ? { ...problem, suppressed: { by: 'eslint-disable' as const, reason: by.justification || undefined } } : problem;
+    })
+    .sort((a, b) => a.line - b.line || a.column - b.column);
 }

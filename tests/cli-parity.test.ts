@@ -1,0 +1,65 @@
+// The command line reports what the ESLint rule reports: on the example project and on
+// every fixture project, in both interleaving modes, the same files, lines, columns and
+// messages (ESLint through the fixture harness, the CLI in a fresh process with the
+// fixture's options in an options file).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fixtureOptions, lintFixture } from './harness/analysistest.js';
+import { parseJsonOutput, root, runCli } from './harness/cli.js';
+
+const fixtures = path.join(root, 'tests/fixtures');
+const projects = [
+  path.join(root, 'examples'),
+  ...fs
+    .readdirSync(fixtures)
+    .sort()
+    .map((name) => path.join(fixtures, name))
+    .filter((dir) => fs.existsSync(path.join(dir, 'tsconfig.json'))),
+];
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'map-race-parity-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const line = (file: string, report: { line: number; column: number; message: string }): string =>
+  `${file}:${report.line}:${report.column}: ${report.message}`;
+
+for (const dir of projects) {
+  const name = path.relative(root, dir);
+  const fixture = fixtureOptions(dir);
+  // settings['map-race'] sit under the rule's options in ESLint; in the options file they are one object.
+  const options = { ...(fixture.settings?.['map-race'] as object | undefined), ...fixture.options };
+  const optionsFile = path.join(tmp, `${name.replace(/[/\\]/g, '_')}.json`);
+  fs.writeFileSync(optionsFile, JSON.stringify(options));
+
+  describe(`CLI parity: ${name}`, () => {
+    for (const mode of ['any', 'await'] as const) {
+      it(`the CLI's reports equal the rule's (interleaving: ${mode})`, { timeout: 300_000 }, async () => {
+        const eslint = (await lintFixture(dir, mode, fixture)).map((report) => line(path.relative(dir, report.file).split(path.sep).join('/'), report)).sort();
+        const run = runCli(['--config', optionsFile, '--interleaving', mode, '--format', 'json'], dir);
+        const cli = parseJsonOutput(run).problems.map((report) => line(report.file, report)).sort();
+        assert.equal(run.status, cli.length > 0 ? 1 : 0, run.stderr);
+        assert.equal(run.stderr, '', 'nothing on stderr when it is not a TTY');
+        assert.deepEqual(cli, eslint);
+      });
+    }
+  });
+}
+
+describe('CLI file arguments', () => {
+  it('with files, the whole program is analysed and only those files are reported', { timeout: 120_000 }, () => {
+    const examples = path.join(root, 'examples');
+    const all = parseJsonOutput(runCli(['--format', 'json'], examples)).problems;
+    assert.ok(new Set(all.map((report) => report.file)).size >= 2, 'the example reports in several files');
+    const run = runCli(['--format', 'json', 'src/shared/cache.ts'], examples);
+    assert.equal(run.status, 1, run.stderr);
+    const only = parseJsonOutput(run).problems;
+    assert.ok(only.length > 0);
+    // The cache's findings are reached from handlers in other files: their chains come from the whole program.
+    assert.deepEqual(only, all.filter((report) => report.file === 'src/shared/cache.ts'));
+    const clean = runCli(['--format', 'json', 'src/shared/protocol.ts'], examples);
+    assert.equal(clean.status, 0, clean.stderr);
+    assert.deepEqual(parseJsonOutput(clean).problems, []);
+  });
+});
