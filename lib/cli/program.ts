@@ -65,10 +65,14 @@ export function createProjects(configFiles: readonly string[], cwd: string, even
 
 function parseTsconfig(configFile: string, cwd: string): tsTypes.ParsedCommandLine {
   if (!ts.sys.fileExists(configFile)) throw new CliError(`cannot find the tsconfig ${path.relative(cwd, configFile) || configFile}`);
-  const read = ts.readConfigFile(configFile, ts.sys.readFile);
-  if (read.error) throw new CliError(diagnosticsLine([read.error], cwd));
-  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configFile), undefined, configFile);
-  const errors = parsed.errors.filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
+  // As tsc reads it: the JSON text with positions, so that a diagnostic points into the file.
+  let unrecoverable: tsTypes.Diagnostic | undefined;
+  const parsed = ts.getParsedCommandLineOfConfigFile(configFile, undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => (unrecoverable = diagnostic),
+  });
+  if (!parsed) throw new CliError(unrecoverable ? diagnosticsLine([unrecoverable], cwd) : `cannot read the tsconfig ${configFile}`);
+  const errors = ts.getConfigFileParsingDiagnostics(parsed).filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
   if (errors.length > 0) throw new CliError(diagnosticsLine(errors, cwd));
   return parsed;
 }
@@ -88,7 +92,7 @@ function createProgram(parsed: tsTypes.ParsedCommandLine, cwd: string, events: P
     options: parsed.options,
     projectReferences: parsed.projectReferences,
     host,
-    configFileParsingDiagnostics: parsed.errors,
+    configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
   });
   const errors = program.getOptionsDiagnostics().filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
   if (errors.length > 0) throw new CliError(diagnosticsLine(errors, cwd));
