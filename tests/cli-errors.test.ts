@@ -180,3 +180,15 @@ describe('CLI output on a TTY', () => {
     assert.doesNotMatch(quietOut.text, /\u001b\[/, 'NO_COLOR: no colour');
   });
 });
+
+describe('CLI without ESLint', () => {
+  it('analyses without loading ESLint, typescript-estree or @typescript-eslint/utils', async () => {
+    const { createRequire } = await import('node:module');
+    const { main } = await import('../dist/lib/cli/main.js');
+    const sink = { write: () => true };
+    assert.equal(main(['--quiet'], { cwd: examples, env: {}, stdout: sink, stderr: sink }), 1);
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    assert.ok(loaded.some((file) => /node_modules\/typescript\//.test(file)), 'TypeScript is loaded (positive control)');
+    assert.deepEqual(loaded.filter((file) => /node_modules\/(eslint|@typescript-eslint\/[^/]+)\//.test(file)), []);
+  });
+});
