@@ -79,6 +79,9 @@ function parseTsconfig(configFile: string, cwd: string): tsTypes.ParsedCommandLi
 
 function createProgram(parsed: tsTypes.ParsedCommandLine, cwd: string, events: ProgramEvents): tsTypes.Program {
   const host = ts.createCompilerHost(parsed.options, true);
+  // JSDoc only where it gives types (JavaScript files), as tsc parses for its own purposes:
+  // the analysis reads no JSDoc, and in TypeScript files JSDoc changes no type.
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
   if (events.fileParsed) {
     const getSourceFile = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, ...rest) => {
