@@ -55,18 +55,31 @@ for (const dir of projects) {
   });
 }
 
+describe('CLI on the example project', () => {
+  it("npx map-race there reports what npx eslint . reports (its map-race.json: interleaving 'await', as configs.recommended)", { timeout: 120_000 }, async () => {
+    const examples = path.join(root, 'examples');
+    const { ESLint } = await import('eslint');
+    const results = await new ESLint({ cwd: examples }).lintFiles(['.']);
+    const eslint = results.flatMap((result) => result.messages.map((message) => line(path.relative(examples, result.filePath), message))).sort();
+    const run = runCli(['--format', 'json'], examples);
+    assert.equal(run.status, 1, run.stderr);
+    assert.ok(eslint.length > 0);
+    assert.deepEqual(parseJsonOutput(run).problems.map((report) => line(report.file, report)).sort(), eslint);
+  });
+});
+
 describe('CLI file arguments', () => {
   it('with files, the whole program is analysed and only those files are reported', { timeout: 120_000 }, () => {
     const examples = path.join(root, 'examples');
-    const all = parseJsonOutput(runCli(['--format', 'json'], examples)).problems;
+    const all = parseJsonOutput(runCli(['--format', 'json', '--interleaving', 'any'], examples)).problems;
     assert.ok(new Set(all.map((report) => report.file)).size >= 2, 'the example reports in several files');
-    const run = runCli(['--format', 'json', 'src/shared/cache.ts'], examples);
+    const run = runCli(['--format', 'json', '--interleaving', 'any', 'src/shared/cache.ts'], examples);
     assert.equal(run.status, 1, run.stderr);
     const only = parseJsonOutput(run).problems;
     assert.ok(only.length > 0);
     // The cache's findings are reached from handlers in other files: their chains come from the whole program.
     assert.deepEqual(only, all.filter((report) => report.file === 'src/shared/cache.ts'));
-    const clean = runCli(['--format', 'json', 'src/shared/protocol.ts'], examples);
+    const clean = runCli(['--format', 'json', '--interleaving', 'any', 'src/shared/protocol.ts'], examples);
     assert.equal(clean.status, 0, clean.stderr);
     assert.deepEqual(parseJsonOutput(clean).problems, []);
   });
