@@ -124,6 +124,10 @@ describe('CLI tsconfig and program errors', () => {
     assertUsageError(runCli(['eslint.config.js'], examples), /eslint\.config\.js is not in the program of tsconfig\.json: add it/);
   });
 
+  it('a directory with no file of the program', () => {
+    assertUsageError(runCli(['../bench'], examples), /\.\.\/bench holds no file of the program of tsconfig\.json/);
+  });
+
   it('a file that does not exist', () => {
     assertUsageError(runCli(['src/nothing.ts'], examples), /src\/nothing\.ts: no such file/);
   });

@@ -79,6 +79,9 @@ describe('CLI file arguments', () => {
     assert.ok(only.length > 0);
     // The cache's findings are reached from handlers in other files: their chains come from the whole program.
     assert.deepEqual(only, all.filter((report) => report.file === 'src/shared/cache.ts'));
+    const directory = runCli(['--format', 'json', '--interleaving', 'any', 'src/pool'], examples);
+    assert.deepEqual(parseJsonOutput(directory).problems, all.filter((report) => report.file.startsWith('src/pool/')), 'a directory stands for its files');
+    assert.ok(parseJsonOutput(directory).problems.length > 0);
     const clean = runCli(['--format', 'json', '--interleaving', 'any', 'src/shared/protocol.ts'], examples);
     assert.equal(clean.status, 0, clean.stderr);
     assert.deepEqual(parseJsonOutput(clean).problems, []);

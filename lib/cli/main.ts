@@ -117,7 +117,8 @@ function analyzerOrder(root: Analyzer<unknown>): Analyzer<unknown>[] {
 /**
  * The files to report, by program: every root file that is not a declaration file (each
  * once, in the first program that has it), or, with file arguments, those files, each in
- * the first program that holds it; a file in no program is an error.
+ * the first program that holds it (a directory stands for the root files below it); a file
+ * in no program is an error.
  */
 function selectFiles(projects: readonly Project[], args: readonly string[], cwd: string): Map<Project, tsTypes.SourceFile[]> {
   const selection = new Map<Project, tsTypes.SourceFile[]>(projects.map((project) => [project, []]));
@@ -127,22 +128,36 @@ function selectFiles(projects: readonly Project[], args: readonly string[], cwd:
     taken.add(file.fileName);
     selection.get(project)!.push(file);
   };
+  const rootFiles = (project: Project): tsTypes.SourceFile[] =>
+    project.program
+      .getRootFileNames()
+      .map((name) => project.program.getSourceFile(name))
+      .filter((file): file is tsTypes.SourceFile => file !== undefined && !file.isDeclarationFile);
   if (args.length === 0) {
-    for (const project of projects) {
-      for (const name of project.program.getRootFileNames()) {
-        const file = project.program.getSourceFile(name);
-        if (file && !file.isDeclarationFile) take(project, file);
-      }
-    }
+    for (const project of projects) for (const file of rootFiles(project)) take(project, file);
     return selection;
   }
+  const configs = () => projects.map((project) => relativePath(project.configFile, cwd)).join(', ') || 'any tsconfig';
   for (const arg of args) {
     const fileName = path.resolve(cwd, arg).split(path.sep).join('/');
+    if (fs.existsSync(fileName) && fs.statSync(fileName).isDirectory()) {
+      // A directory: the programs' files below it.
+      const prefix = fileName.endsWith('/') ? fileName : `${fileName}/`;
+      let found = false;
+      for (const project of projects) {
+        for (const file of rootFiles(project)) {
+          if (!file.fileName.startsWith(prefix)) continue;
+          take(project, file);
+          found = true;
+        }
+      }
+      if (!found) throw new CliError(`${arg} holds no file of the program of ${configs()}`);
+      continue;
+    }
     const owner = projects.find((project) => project.program.getSourceFile(fileName));
     if (!owner) {
       if (!fs.existsSync(fileName)) throw new CliError(`${arg}: no such file`);
-      const configs = projects.map((project) => relativePath(project.configFile, cwd)).join(', ');
-      throw new CliError(`${arg} is not in the program of ${configs || 'any tsconfig'}: add it to that tsconfig's "include" or pass -p with the tsconfig that has it`);
+      throw new CliError(`${arg} is not in the program of ${configs()}: add it to that tsconfig's "include" or pass -p with the tsconfig that has it`);
     }
     take(owner, owner.program.getSourceFile(fileName)!);
   }
