@@ -154,6 +154,19 @@ describe('CLI output when not on a TTY', () => {
     assert.doesNotMatch(run.stderr, /\r/, 'no progress line');
   });
 
+  it('findings all silenced by map-race-ignore: exit 0, and the text says how many were silenced', () => {
+    const dir = project('silenced', { 'map-race.json': JSON.stringify({ interleaving: 'await' }) });
+    const cache = path.join(dir, 'src/shared/cache.ts');
+    const text = fs.readFileSync(cache, 'utf8');
+    assert.ok(text.includes('  results.set(query, hits);\n'));
+    fs.writeFileSync(cache, text.replace('  results.set(query, hits);\n', '  results.set(query, hits); // map-race-ignore: one writer per query\n'));
+    const run = runCli([], dir);
+    assert.deepEqual(run, { status: 0, stdout: 'No problems (1 silenced by directives).\n', stderr: '' });
+    const json = JSON.parse(runCli(['--format', 'json'], dir).stdout);
+    assert.deepEqual(json.problems, []);
+    assert.deepEqual(json.suppressed.map((report: { file: string; reason: string }) => [report.file, report.reason]), [['src/shared/cache.ts', 'one writer per query']]);
+  });
+
   it('a clean project exits 0 and prints nothing', () => {
     const dir = project('clean', { 'map-race.json': JSON.stringify({ ignorePaths: ['src/**'] }) });
     const run = runCli([], dir);
