@@ -70,7 +70,10 @@ function run(args: CliArgs, io: CliIo): number {
     );
     const selection = selectFiles(projects, args.files, io.cwd);
     problems = [];
-    for (const [project, files] of selection) problems.push(...analyse(project, files, cli, io.cwd, timing, progress));
+    for (const [project, files] of selection) {
+      // With file arguments, a program that holds none of them is not analysed.
+      if (files.length > 0) problems.push(...analyse(project, files, cli, io.cwd, timing, progress));
+    }
   } finally {
     progress.clear();
   }
