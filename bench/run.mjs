@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Benchmark for eslint-plugin-map-race (issue 5). `npm run bench` runs everything:
 //
-//   main     1,000-file project: baseline / peer / plugin typed lint runs, each in a
-//            fresh process, alternating for --rounds rounds; medians, ratios, peak RSS
+//   main     1,000-file project: baseline / peer / plugin typed lint runs and the map-race
+//            command line (cli), each in a fresh process, alternating for --rounds rounds;
+//            medians, ratios, peak RSS
 //   scaling  --sizes projects (250,500,1000,2000): baseline and plugin, time + memory growth
 //   editor   one long-lived ESLint instance lints the project, then lintText() re-lints
 //            edited handler/store files many times; median ms per re-lint vs baseline
@@ -30,6 +31,8 @@
 //                        project's lintFiles, and/or only the editor scenario's re-lints
 //   --no-noop            main part without the 'noop' reference config (typed parser + one rule
 //                        that does nothing: what enabling any rule at all costs ESLint)
+//   --no-cli             main part without the 'cli' row (map-race on the command line, in
+//                        'await' mode like configs.recommended; needs dist/lib/cli/main.js)
 //   --json FILE          where to write the raw results (default bench/results/bench-<time>.json)
 //   --check              exit with status 1 when a target is missed
 //   --metric cpu|wall    time the targets are judged on (default cpu): CPU time of the child
@@ -50,6 +53,7 @@ import { summarizeProfile, formatProfileSummary, setPluginDir } from './profile.
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHILD = path.join(HERE, 'lint-child.mjs');
+const CLI_CHILD = path.join(HERE, 'cli-child.mjs');
 const RESULTS_DIR = path.join(HERE, 'results');
 
 // ---------------------------------------------------------------------------
@@ -73,6 +77,7 @@ function parseArgs(argv) {
     warmup: true,
     peerEditor: true,
     noop: true,
+    cli: true,
     profileModes: ['full', 'editor'],
     json: null,
     check: false,
@@ -109,6 +114,7 @@ function parseArgs(argv) {
       case '--no-warmup': opts.warmup = false; break;
       case '--no-peer-editor': opts.peerEditor = false; break;
       case '--no-noop': opts.noop = false; break;
+      case '--no-cli': opts.cli = false; break;
       case '--profile-mode': opts.profileModes = list(val()); break;
       case '--json': opts.json = val(); break;
       case '--check': opts.check = true; break;
@@ -177,10 +183,10 @@ function machineLine() {
   );
 }
 
-/** Run one lint-child process; returns its JSON plus wall time and peak RSS. */
+/** Run one lint-child process (cli-child for mode 'cli'); returns its JSON plus wall time and peak RSS. */
 function runChild(payload, { nodeArgs = [] } = {}) {
   return new Promise((resolve, reject) => {
-    const argv = ['--expose-gc', ...nodeArgs, CHILD, JSON.stringify(payload)];
+    const argv = ['--expose-gc', ...nodeArgs, payload.mode === 'cli' ? CLI_CHILD : CHILD, JSON.stringify(payload)];
     const [cmd, args] = haveGnuTime ? [TIME_BIN, ['-v', process.execPath, ...argv]] : [process.execPath, argv];
     const t0 = performance.now();
     const child = spawn(cmd, args, { cwd: payload.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -216,6 +222,9 @@ function check(name, ok, detail) {
 
 let PLUGIN_PATH = DEFAULT_PLUGIN_PATH;
 const pluginBuilt = () => existsSync(PLUGIN_PATH);
+/** The command line's entry beside the plugin's (dist/lib/cli/main.js next to dist/index.js). */
+const cliPath = () => path.join(path.dirname(PLUGIN_PATH), 'lib', 'cli', 'main.js');
+const CLI_ARGS = ['-p', 'tsconfig.json', '--interleaving', 'await', '--format', 'json', '--quiet'];
 
 function describeProject(meta) {
   return `${meta.files} files, ${meta.lines} lines (${Object.entries(meta.counts).map(([k, v]) => `${k} ${v}`).join(', ')})`;
@@ -246,9 +255,12 @@ async function mainPart(opts, report) {
   console.log(`\n== main: ${opts.size}-file project, ${opts.rounds} rounds, fresh process per run, alternating ==`);
   const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH });
   console.log(`  project: ${describeProject(meta)}`);
-  const kinds = ['baseline', ...(opts.noop ? ['noop'] : []), 'peer', ...(pluginBuilt() ? ['plugin'] : [])];
+  const withCli = opts.cli && existsSync(cliPath());
+  const kinds = ['baseline', ...(opts.noop ? ['noop'] : []), 'peer', ...(pluginBuilt() ? ['plugin'] : []), ...(withCli ? ['cli'] : [])];
   if (!pluginBuilt()) console.log(`  ! ${path.relative(REPO_ROOT, PLUGIN_PATH)} not built: plugin runs skipped (npm run build)`);
-  const payload = (kind) => ({ cwd: meta.outDir, config: meta.configs[kind], mode: 'full' });
+  if (opts.cli && !withCli) console.log(`  ! ${path.relative(REPO_ROOT, cliPath())} not built: cli runs skipped (npm run build)`);
+  const payload = (kind) =>
+    kind === 'cli' ? { cwd: meta.outDir, mode: 'cli', cli: cliPath(), args: CLI_ARGS } : { cwd: meta.outDir, config: meta.configs[kind], mode: 'full' };
   if (opts.warmup) {
     const w = await runChild(payload('baseline'));
     console.log(`  warm-up (untimed) baseline: ${fmtMs(w.lintCpuMs)} CPU, ${fmtMs(w.lintMs)} wall`);
@@ -298,7 +310,7 @@ async function mainPart(opts, report) {
     ),
   );
   console.log(
-    `  (times cover ESLint construction + lintFiles in the child; CPU = user + system of the child, all threads; ` +
+    `  (times cover ESLint construction + lintFiles in the child (cli: loading the CLI and TypeScript + the whole run); CPU = user + system of the child, all threads; ` +
       `peak RSS from ${runs.baseline[0].rssSource}; heap after GC = V8 heap in use after a forced full GC at the end, ` +
       `i.e. what stays live: program, checker caches, rule caches)`,
   );
@@ -342,6 +354,17 @@ async function mainPart(opts, report) {
       `peak RSS plugin/noop ${fmtX(med.noop ? med.plugin.rssKB / med.noop.rssKB : NaN)} (noop/baseline ${fmtX(med.noop ? med.noop.rssKB / med.baseline.rssKB : NaN)}); ` +
         `heap after GC plugin/baseline ${fmtX(med.plugin.retainedKB / med.baseline.retainedKB)}`,
     );
+    if (med.cli) {
+      const cliRatio = (f) => med.cli[f] / med.baseline[f];
+      console.log(`  cli/baseline time:                         ${padR(fmtX(cliRatio('cpuMs')), 22)} ${fmtX(cliRatio('wallMs'))}   (target < 0.5)`);
+      console.log(`  cli/plugin time:                           ${padR(fmtX(med.cli.cpuMs / med.plugin.cpuMs), 22)} ${fmtX(med.cli.wallMs / med.plugin.wallMs)}`);
+      console.log(`  peak RSS cli/baseline:                     ${fmtX(med.cli.rssKB / med.baseline.rssKB)}  (cli/plugin ${fmtX(med.cli.rssKB / med.plugin.rssKB)})`);
+      const same = JSON.stringify(runs.cli[0].byRule) === JSON.stringify(runs.plugin[0].byRule);
+      console.log(`  cli and plugin messages:                   ${same ? 'the same counts' : `DIFFER: cli ${messagesLine(runs.cli[0])}, plugin ${messagesLine(runs.plugin[0])}`}`);
+      const r = METRIC === 'cpu' ? cliRatio('cpuMs') : cliRatio('wallMs');
+      Object.assign(out, { cliRatio: r, cliMemRatio: med.cli.rssKB / med.baseline.rssKB });
+      report.targets.push(check(`cli/baseline < 0.5 (${metricName()})`, r < 0.5, `${fmtX(r)} (${fmtMs(med.cli.timeMs)} vs ${fmtMs(med.baseline.timeMs)})`));
+    }
   } else {
     report.targets.push(check('plugin/baseline ≤ 1.3', null, 'plugin not built'));
     report.targets.push(check('plugin adds ≤ ½ of what no-floating-promises adds', null, 'plugin not built'));

@@ -1,4 +1,5 @@
 import { ESLintUtils } from '@typescript-eslint/utils';
+import { ruleDocsUrl } from './meta.js';
 
 export interface MapRaceDocs {
   description: string;
@@ -6,8 +7,4 @@ export interface MapRaceDocs {
   requiresTypeChecking: boolean;
 }
 
-export const REPOSITORY_URL = 'https://github.com/map-race/eslint-plugin-map-race';
-
-export const createRule = ESLintUtils.RuleCreator<MapRaceDocs>(
-  (name) => `${REPOSITORY_URL}/blob/main/docs/rules/${name}.md`,
-);
+export const createRule = ESLintUtils.RuleCreator<MapRaceDocs>(ruleDocsUrl);

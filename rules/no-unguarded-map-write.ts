@@ -14,9 +14,10 @@ import {
   type Comment,
 } from '../lib/index.js';
 import { createRule } from './create-rule.js';
+import { MESSAGES, RULE_DESCRIPTION, type MessageId } from './meta.js';
 import { optionsSchema, resolveOptions, type ResolvedOptions, type RuleOptions } from './options.js';
 
-export type MessageIds = 'unguardedWrite' | 'unusedIgnore' | 'missingIgnoreReason' | 'analysisFailed' | 'blindSpot';
+export type MessageIds = MessageId;
 
 const configs = new Map<string, AnalysisConfig>();
 
@@ -41,20 +42,11 @@ export const noUnguardedMapWrite = createRule<[RuleOptions], MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow unguarded writes to shared Map/Record state reachable from message handlers or Atomics code',
+      description: RULE_DESCRIPTION,
       recommended: true,
       requiresTypeChecking: true,
     },
-    messages: {
-      unguardedWrite:
-        '{{container}} is written without a lock{{interleaving}}, reachable from the {{context}} registered at {{registration}}{{chain}}.{{lockNote}} Hold a lock around it (navigator.locks.request, async-mutex runExclusive, …), or mark it `// map-race-ignore: <why>` if it is safe.',
-      unusedIgnore: 'This map-race-ignore directive covers no report of map-race/no-unguarded-map-write: remove it.',
-      missingIgnoreReason:
-        'This map-race-ignore directive gives no reason, which requireIgnoreReason requires: write `// map-race-ignore: <why it is safe>`. It covers nothing until then.',
-      blindSpot:
-        'map-race cannot see {{missing}}, so message handlers that depend on it are not analysed and nothing is reported for them. To fix it, {{fix}}. (Said once per program, at the first place it shows.)',
-      analysisFailed: 'map-race could not analyse this file ({{error}}). Please report this with the file attached.',
-    },
+    messages: MESSAGES,
     schema: optionsSchema,
     defaultOptions: [{}],
   },

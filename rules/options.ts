@@ -127,11 +127,28 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 
 function validateSettings(settings: unknown): RuleOptions {
   if (settings === undefined) return {};
-  const where = "settings['map-race']";
-  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+  return validateOptions(settings, { where: "settings['map-race']", key: (key) => `settings['map-race'].${key}` });
+}
+
+/** How validation messages name the options object and one of its keys. */
+export interface OptionsNaming {
+  /** The whole object: `settings['map-race']`, `map-race.json`. */
+  where: string;
+  /** One key of it: `settings['map-race'].guards`, `option "guards" in map-race.json`. */
+  key(name: string): string;
+}
+
+/**
+ * Checks an options object given outside ESLint's schema validation (shared settings, the
+ * command line's configuration file) against what `optionsSchema` allows, with a message
+ * that names the offending key.
+ */
+export function validateOptions(options: unknown, naming: OptionsNaming): RuleOptions {
+  const { where } = naming;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${where} must be an object`);
   }
-  const value = settings as Record<string, unknown>;
+  const value = options as Record<string, unknown>;
   for (const key of Object.keys(value)) {
     if (!(key in DEFAULTS)) {
       throw new TypeError(`${where} has an unknown key "${key}"; expected one of ${Object.keys(DEFAULTS).join(', ')}`);
@@ -140,7 +157,7 @@ function validateSettings(settings: unknown): RuleOptions {
   const stringArray = (key: string): void => {
     const entry = value[key];
     if (entry !== undefined && (!Array.isArray(entry) || entry.some((item) => typeof item !== 'string' || item === ''))) {
-      throw new TypeError(`${where}.${key} must be an array of non-empty strings`);
+      throw new TypeError(`${naming.key(key)} must be an array of non-empty strings`);
     }
   };
   const specArray = (key: string, shapes: readonly (readonly string[])[]): void => {
@@ -155,17 +172,17 @@ function validateSettings(settings: unknown): RuleOptions {
       });
     if (!Array.isArray(entry) || !entry.every(fits)) {
       const expected = shapes.map((shape) => `{ ${shape.map((name) => `${name}: string`).join(', ')} }`).join(' or ');
-      throw new TypeError(`${where}.${key} must be an array of ${expected}`);
+      throw new TypeError(`${naming.key(key)} must be an array of ${expected}`);
     }
   };
   const boolean = (key: string): void => {
-    if (value[key] !== undefined && typeof value[key] !== 'boolean') throw new TypeError(`${where}.${key} must be a boolean`);
+    if (value[key] !== undefined && typeof value[key] !== 'boolean') throw new TypeError(`${naming.key(key)} must be a boolean`);
   };
   stringArray('ignorePaths');
   specArray('guards', [['callback'], ['acquire', 'release']]);
   specArray('contexts', [['handler'], ['expose']]);
   if (value.interleaving !== undefined && value.interleaving !== 'any' && value.interleaving !== 'await') {
-    throw new TypeError(`${where}.interleaving must be "any" or "await"`);
+    throw new TypeError(`${naming.key('interleaving')} must be "any" or "await"`);
   }
   if (value.unknownReceivers !== undefined && value.unknownReceivers !== 'ignore' && value.unknownReceivers !== 'context') {
     throw new TypeError(`${where}.unknownReceivers must be "ignore" or "context"`);

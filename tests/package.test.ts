@@ -1,8 +1,9 @@
 // The package installs on any later day and ships what a user needs:
 // - no dependency anywhere in the tree is requested by a dist-tag that `overrides` leaves
 //   unpinned (such a lockfile stops satisfying `npm ci` the day the tag moves);
-// - `npm pack` holds dist, docs, README and LICENSE and nothing else;
-// - the packed tarball installs into an empty project beside only its peer dependencies.
+// - `npm pack` holds dist, the map-race executable, docs, README and LICENSE and nothing else;
+// - the packed tarball installs into an empty project beside only its peer dependencies,
+//   and its `map-race` executable runs there.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,13 +57,13 @@ interface PackEntry {
   files: { path: string }[];
 }
 
-test('npm pack holds dist, docs, README and LICENSE, nothing else', { timeout: 120_000 }, () => {
+test('npm pack holds dist, bin, docs, README and LICENSE, nothing else', { timeout: 120_000 }, () => {
   const [pack] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], root)) as PackEntry[];
   const files = pack!.files.map((file) => file.path).sort();
-  for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/rules/no-unguarded-map-write.js', 'docs/rules/no-unguarded-map-write.md']) {
+  for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/rules/no-unguarded-map-write.js', 'dist/lib/cli/main.js', 'bin/map-race.js', 'docs/rules/no-unguarded-map-write.md', 'docs/cli.md']) {
     assert.ok(files.includes(needed), `${needed} is packed`);
   }
-  const unexpected = files.filter((file) => !/^(package\.json|README\.md|LICENSE|dist\/.*\.(js|cjs|d\.ts|d\.cts)|docs\/.*\.md)$/.test(file));
+  const unexpected = files.filter((file) => !/^(package\.json|README\.md|LICENSE|bin\/map-race\.js|dist\/.*\.(js|cjs|d\.ts|d\.cts)|docs\/.*\.md)$/.test(file));
   assert.deepEqual(unexpected, [], 'nothing but the built plugin and its documentation is packed');
 });
 
@@ -82,6 +83,8 @@ test('the packed plugin installs into an empty project with only its peer depend
       { cwd: project, encoding: 'utf8' },
     );
     assert.deepEqual(JSON.parse(probe), { rules: ['no-unguarded-map-write'], configs: ['recommended', 'strict'], name: 'eslint-plugin-map-race' });
+    const version = execFileSync(path.join(project, 'node_modules/.bin/map-race'), ['--version'], { cwd: project, encoding: 'utf8' });
+    assert.equal(version.trim(), readJson<{ version: string }>('package.json').version, 'the installed map-race executable runs');
     const listed = npm(['ls', '--all', '--json'], project);
     assert.doesNotMatch(listed, /"(missing|invalid)":/, 'every dependency of the installed plugin is satisfied');
   } finally {

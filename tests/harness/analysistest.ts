@@ -85,7 +85,12 @@ export function expectationsOf(dir: string, mode: 'any' | 'await'): Expectation[
   return expectations;
 }
 
-export async function lintFixture(dir: string, mode: 'any' | 'await', fixture: FixtureOptions = fixtureOptions(dir)): Promise<Report[]> {
+export async function lintFixture(
+  dir: string,
+  mode: 'any' | 'await',
+  fixture: FixtureOptions = fixtureOptions(dir),
+  files: readonly string[] = sourceFiles(dir),
+): Promise<Report[]> {
   const config: Linter.Config[] = [
     {
       files: LINTED_FILES,
@@ -107,7 +112,7 @@ export async function lintFixture(dir: string, mode: 'any' | 'await', fixture: F
   // typescript-eslint keeps one project service per process, made with the first settings it
   // sees: a fixture with its own default-project settings needs a fresh one, and leaves none.
   if (fixture.allowDefaultProject) clearCaches();
-  const results = await eslint.lintFiles(sourceFiles(dir));
+  const results = await eslint.lintFiles([...files]);
   if (fixture.allowDefaultProject) clearCaches();
   return results.flatMap((result) =>
     result.messages.map((message) => ({
