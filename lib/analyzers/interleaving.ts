@@ -6,12 +6,15 @@ import type { Unit } from './syntax.js';
 /**
  * interleaving: where a function gives the event loop back. Inside one function, code
  * after an `await`, a `yield` or a `for await` (also on one branch only, or in a later
- * iteration of a loop that awaits) runs after other handlers may have run. A function
- * passed to a timer (`setTimeout`, `setInterval`, `setImmediate`, `queueMicrotask`,
- * `requestAnimationFrame`, `process.nextTick`), to a promise's `then`/`catch`/`finally`,
- * registered as a listener, or stored in a collection (`push`, `set`, `add`) runs later, outside the caller's synchronous part and
- * outside any lock region around the call — unless the promise chain is awaited or
- * returned from there, which keeps a lock held by the caller.
+ * iteration of a loop that awaits; not on the other branch of the `if`/`else` or `?:`
+ * that awaits) runs after other handlers may have run. A function passed to a timer
+ * (`setTimeout`, `setInterval`, `setImmediate`, `queueMicrotask`, `requestAnimationFrame`,
+ * `process.nextTick`), to a promise's `then`/`catch`/`finally`, registered as a listener,
+ * or stored in a collection (`push`, `set`, `add`) runs later, outside the caller's
+ * synchronous part and outside any lock region around the call — unless the promise
+ * chain is awaited or returned from there, which keeps a lock held by the caller. A
+ * listener subscribed for every future event (`on`, `addEventListener`) is marked as
+ * such: each of its runs is an invocation of its own, unlike a one-shot `once`.
  */
 export const interleavingAnalyzer = defineAnalyzer<Interleaving>({
   name: 'interleaving',
