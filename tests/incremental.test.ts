@@ -34,16 +34,22 @@ function linter(): ESLint {
   return new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config });
 }
 
+/** The rule's reports (`line:ruleId`) on a file's unchanged text, re-linted by the same instance. */
+async function findingsIn(eslint: ESLint, filePath: string, text: string): Promise<string[]> {
+  const [result] = await eslint.lintText(text, { filePath });
+  return result!.messages.map((message) => `${message.line}:${message.ruleId}`);
+}
+
+/** An edit through the editor's path: the file's new text, linted without parse errors. */
+async function edit(eslint: ESLint, filePath: string, text: string): Promise<void> {
+  const [result] = await eslint.lintText(text, { filePath });
+  assert.deepEqual(result!.messages.filter((message) => message.fatal), []);
+}
+
 test('findings follow edits to other files through one long-lived ESLint instance', { timeout: 120_000 }, async () => {
   const eslint = linter();
-  const storeFindings = async (): Promise<string[]> => {
-    const [result] = await eslint.lintText(storeText, { filePath: store });
-    return result!.messages.map((message) => `${message.line}:${message.ruleId}`);
-  };
-  const editWorker = async (text: string): Promise<void> => {
-    const [result] = await eslint.lintText(text, { filePath: worker });
-    assert.deepEqual(result!.messages.filter((message) => message.fatal), []);
-  };
+  const storeFindings = (): Promise<string[]> => findingsIn(eslint, store, storeText);
+  const editWorker = (text: string): Promise<void> => edit(eslint, worker, text);
 
   await eslint.lintFiles([store, worker]);
   assert.deepEqual(await storeFindings(), ['4:map-race/no-unguarded-map-write'], 'reached from the handler');
@@ -67,14 +73,8 @@ test('findings follow edits to other files through one long-lived ESLint instanc
 
 test('a function registered by a file that did not register it before is found (value flow across an edit)', { timeout: 120_000 }, async () => {
   const eslint = linter();
-  const auditFindings = async (): Promise<string[]> => {
-    const [result] = await eslint.lintText(auditText, { filePath: audit });
-    return result!.messages.map((message) => `${message.line}:${message.ruleId}`);
-  };
-  const editPlugin = async (text: string): Promise<void> => {
-    const [result] = await eslint.lintText(text, { filePath: pluginFile });
-    assert.deepEqual(result!.messages.filter((message) => message.fatal), []);
-  };
+  const auditFindings = (): Promise<string[]> => findingsIn(eslint, audit, auditText);
+  const editPlugin = (text: string): Promise<void> => edit(eslint, pluginFile, text);
 
   await eslint.lintFiles([audit, worker, pluginFile]);
   assert.deepEqual(await auditFindings(), [], 'nobody registers audit yet');
