@@ -556,6 +556,51 @@ async function profilePart(opts, report) {
   }
 }
 
+/**
+ * A real project: the same side-by-side runs as `main`, on a checkout of a real TypeScript
+ * code base with workers (its own dependencies installed). The configs are written into
+ * the checkout's root for the run (typescript-eslint's project service finds the
+ * project's tsconfig.json from there) and removed afterwards.
+ */
+async function realPart(opts, report) {
+  const dir = opts.real;
+  console.log(`\n== real: ${dir} (${opts.realPatterns.join(', ')}), ${opts.realRounds} rounds, fresh process per run, alternating ==`);
+  if (!existsSync(path.join(dir, 'tsconfig.json'))) throw new Error(`--real ${dir}: no tsconfig.json there`);
+  const kinds = ['baseline', 'peer', ...(pluginBuilt() ? ['plugin'] : [])];
+  const configs = Object.fromEntries(kinds.map((kind) => [kind, path.join(dir, `eslint.map-race-bench.${kind}.config.mjs`)]));
+  for (const kind of kinds) writeFileSync(configs[kind], eslintConfig(kind, PLUGIN_PATH));
+  try {
+    const runs = Object.fromEntries(kinds.map((k) => [k, []]));
+    for (let r = 0; r < opts.realRounds; r++) {
+      const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
+      const cells = [];
+      for (const kind of order) {
+        const res = await runChild({ cwd: dir, config: configs[kind], mode: 'full', patterns: opts.realPatterns });
+        runs[kind].push(res);
+        cells.push(`${kind} ${fmtMs(res.lintCpuMs)} CPU ${fmtMs(res.lintMs)} wall ${fmtMB(res.rssKB)}`);
+      }
+      console.log(`  round ${r + 1}/${opts.realRounds}: ${cells.join(' | ')}`);
+    }
+    const med = Object.fromEntries(kinds.map((k) => [k, { timeMs: median(runs[k].map(timeOf)), rssKB: median(runs[k].map((x) => x.rssKB)) }]));
+    console.log('');
+    console.log(
+      table(
+        ['config', `median ${metricName()}`, 'peak RSS (median)', 'files', 'messages'],
+        kinds.map((k) => [k, fmtMs(med[k].timeMs), fmtMB(med[k].rssKB), String(runs[k][0].files), messagesLine(runs[k][0])]),
+      ),
+    );
+    if (med.plugin) {
+      const ratio = med.plugin.timeMs / med.baseline.timeMs;
+      const share = (med.plugin.timeMs - med.baseline.timeMs) / (med.peer.timeMs - med.baseline.timeMs);
+      console.log(`  plugin/baseline ${fmtX(ratio)}; (plugin − baseline)/(peer − baseline) ${share.toFixed(2)}; peak RSS plugin/baseline ${fmtX(med.plugin.rssKB / med.baseline.rssKB)}`);
+      report.targets.push(check(`real project: plugin/baseline ≤ 1.3 (${metricName()})`, ratio <= 1.3, `${fmtX(ratio)} (${fmtMs(med.plugin.timeMs)} vs ${fmtMs(med.baseline.timeMs)})`));
+    }
+    report.real = { dir, patterns: opts.realPatterns, runs, medians: med };
+  } finally {
+    for (const file of Object.values(configs)) rmSync(file, { force: true });
+  }
+}
+
 // ---------------------------------------------------------------------------
 
 async function main() {

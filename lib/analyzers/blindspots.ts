@@ -2,6 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer, type Pass } from '../analysis/analyzer.js';
 import { skipParens } from '../util/ast.js';
 import { syntaxAnalyzer, type FileFacts, type RegistrationCandidate } from './syntax.js';
+import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
 
 /**
  * blindspots: where missing types hide message endpoints from the analysis, which would
@@ -21,10 +22,46 @@ export const blindSpotsAnalyzer = defineAnalyzer<BlindSpot | undefined>({
     const syntax = pass.resultOf(syntaxAnalyzer);
     const files = analysedFiles(pass);
     // Every registration names a 'message' event: a file without the word registers none.
-    const mayRegister = files.filter((file) => file.text.includes('message'));
+    const mayRegister = files.filter((file) => textFactsOf(file).mentionsMessage);
     return firstUnresolvedNodeModule(pass, files) ?? firstUntypedReceiver(pass, mayRegister.map((file) => syntax.facts(file)));
   },
 });
+
+/** What the cheap text tests and the import walk found in a file, kept while the file is unchanged. */
+interface TextFacts {
+  readonly mentionsMessage: boolean;
+  /** Specifiers of imports and `require`s of Node's endpoint modules. */
+  readonly endpointModules: readonly ts.StringLiteralLike[];
+}
+
+const textFactsByFile = new WeakMap<ts.SourceFile, TextFacts>();
+
+function textFactsOf(file: ts.SourceFile): TextFacts {
+  let facts = textFactsByFile.get(file);
+  if (!facts) {
+    facts = {
+      mentionsMessage: file.text.includes('message'),
+      endpointModules: NODE_ENDPOINT_MODULE_TEXT.test(file.text)
+        ? moduleSpecifiers(file).filter((specifier) => NODE_ENDPOINT_MODULES.test(specifier.text))
+        : [],
+    };
+    textFactsByFile.set(file, facts);
+  }
+  return facts;
+}
+
+/** Whether a place resolves, per node, reused by later programs while the files involved are unchanged. */
+const resolvedCache = new CrossProgramCache<ts.Node, boolean>();
+
+function cachedDecision(program: ts.Program, node: ts.Node, decide: (dependencies: Dependencies) => boolean): boolean {
+  const known = resolvedCache.get(program, node);
+  if (known !== undefined) return known;
+  const dependencies = new Dependencies();
+  dependencies.addNode(node);
+  const decision = decide(dependencies);
+  resolvedCache.set(node, decision, dependencies.files);
+  return decision;
+}
 
 /** A piece of the program the analysis cannot see, where it first shows, and what makes it visible. */
 export interface BlindSpot {
@@ -51,13 +88,15 @@ function analysedFiles({ program, config }: Pass): ts.SourceFile[] {
     );
 }
 
-function firstUnresolvedNodeModule({ checker }: Pass, files: readonly ts.SourceFile[]): BlindSpot | undefined {
+function firstUnresolvedNodeModule({ checker, program }: Pass, files: readonly ts.SourceFile[]): BlindSpot | undefined {
   for (const file of files) {
-    if (!NODE_ENDPOINT_MODULE_TEXT.test(file.text)) continue;
-    for (const specifier of moduleSpecifiers(file)) {
-      if (NODE_ENDPOINT_MODULES.test(specifier.text) && !checker.getSymbolAtLocation(specifier)) {
-        return { node: specifier, missing: `the types of '${specifier.text}'`, fix: NODE_TYPES_FIX };
-      }
+    for (const specifier of textFactsOf(file).endpointModules) {
+      const resolves = cachedDecision(program, specifier, (dependencies) => {
+        const symbol = checker.getSymbolAtLocation(specifier);
+        dependencies.addSymbol(symbol);
+        return symbol !== undefined;
+      });
+      if (!resolves) return { node: specifier, missing: `the types of '${specifier.text}'`, fix: NODE_TYPES_FIX };
     }
   }
   return undefined;
@@ -85,10 +124,15 @@ function isRequireOrImport(call: ts.CallExpression): boolean {
   return call.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(call.expression) && call.expression.text === 'require');
 }
 
-function firstUntypedReceiver({ checker }: Pass, facts: readonly FileFacts[]): BlindSpot | undefined {
+function firstUntypedReceiver({ checker, program }: Pass, facts: readonly FileFacts[]): BlindSpot | undefined {
   for (const { registrations } of facts) {
     for (const candidate of registrations) {
-      const untyped = untypedTarget(checker, candidate);
+      const typed = cachedDecision(program, candidate.node, (dependencies) => {
+        const target = untypedTarget(checker, candidate);
+        if (candidate.receiver) dependencies.addSymbol(checker.getTypeAtLocation(candidate.receiver).getSymbol());
+        return target === undefined;
+      });
+      const untyped = typed ? undefined : untypedTarget(checker, candidate);
       if (untyped) {
         return {
           node: candidate.node,

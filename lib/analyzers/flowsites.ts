@@ -101,34 +101,96 @@ interface ProgramIndex {
   files(kind: SiteKind, name: string): readonly ts.SourceFile[];
 }
 
+/** Every key's sites, file by file, for one set of files. */
+interface FullIndex {
+  readonly files: ReadonlySet<ts.SourceFile>;
+  readonly merged: ReadonlyMap<string, readonly (readonly [ts.SourceFile, readonly Site[]])[]>;
+}
+
 const indexByProgram = new WeakMap<ts.Program, Map<(fileName: string) => boolean, ProgramIndex>>();
 
-/** The program's own files' sites, merged by key once per program. */
+/** The last full index built per configuration: a later program with a few edited files is answered from it. */
+const lastFullIndex = new Map<(fileName: string) => boolean, FullIndex>();
+
+/** Beyond this many added or removed files, a program gets a full index of its own. */
+const MAX_DERIVED_FILES = 64;
+
+/**
+ * The program's own files' sites by key. The editor makes a new program on every edit with
+ * all but the edited files unchanged, so a program is answered from the last full index
+ * less the files it no longer has and plus the ones it has anew, each key on demand;
+ * only a program far from the last one is indexed whole.
+ */
 function indexOf(program: ts.Program, isIgnored: (fileName: string) => boolean): ProgramIndex {
   let byConfig = indexByProgram.get(program);
   if (!byConfig) indexByProgram.set(program, (byConfig = new Map()));
   let index = byConfig.get(isIgnored);
   if (index) return index;
-  const merged = new Map<string, { sites: Site[]; files: ts.SourceFile[] }>();
-  for (const file of sourceFilesOf(program)) {
-    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file) || isIgnored(file.fileName)) continue;
-    for (const [key, sites] of flowFactsOf(file)) {
-      let entry = merged.get(key);
-      if (!entry) merged.set(key, (entry = { sites: [], files: [] }));
-      entry.sites.push(...sites);
-      entry.files.push(file);
-    }
+  const own = [...sourceFilesOf(program)].filter(
+    (file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && !isIgnored(file.fileName),
+  );
+  const base = lastFullIndex.get(isIgnored);
+  const added = base ? own.filter((file) => !base.files.has(file)) : own;
+  let removed: Set<ts.SourceFile> | undefined;
+  if (base && added.length <= MAX_DERIVED_FILES) {
+    const current = new Set(own);
+    const gone = [...base.files].filter((file) => !current.has(file));
+    if (gone.length <= MAX_DERIVED_FILES) removed = new Set(gone);
   }
-  index = {
-    sites: (kind, name) => (merged.get(keyOf(kind, name))?.sites ?? []) as never,
-    files: (kind, name) => merged.get(keyOf(kind, name))?.files ?? [],
-  };
+  if (base && removed) {
+    index = derivedIndex(base, removed, added);
+  } else {
+    const full = fullIndex(own);
+    lastFullIndex.set(isIgnored, full);
+    index = derivedIndex(full, new Set(), []);
+  }
   byConfig.set(isIgnored, index);
   return index;
 }
 
+function fullIndex(files: readonly ts.SourceFile[]): FullIndex {
+  const merged = new Map<string, (readonly [ts.SourceFile, readonly Site[]])[]>();
+  for (const file of files) {
+    for (const [key, sites] of flowFactsOf(file)) {
+      let entry = merged.get(key);
+      if (!entry) merged.set(key, (entry = []));
+      entry.push([file, sites]);
+    }
+  }
+  return { files: new Set(files), merged };
+}
+
+function derivedIndex(base: FullIndex, removed: ReadonlySet<ts.SourceFile>, added: readonly ts.SourceFile[]): ProgramIndex {
+  const memo = new Map<string, { sites: Site[]; files: ts.SourceFile[] }>();
+  const entryOf = (key: string): { sites: Site[]; files: ts.SourceFile[] } => {
+    let entry = memo.get(key);
+    if (entry) return entry;
+    entry = { sites: [], files: [] };
+    for (const [file, sites] of base.merged.get(key) ?? []) {
+      if (removed.has(file)) continue;
+      entry.sites.push(...sites);
+      entry.files.push(file);
+    }
+    for (const file of added) {
+      const sites = flowFactsOf(file).get(key);
+      if (!sites) continue;
+      entry.sites.push(...sites);
+      entry.files.push(file);
+    }
+    memo.set(key, entry);
+    return entry;
+  };
+  return {
+    sites: (kind, name) => entryOf(keyOf(kind, name)).sites as never,
+    files: (kind, name) => entryOf(keyOf(kind, name)).files,
+  };
+}
+
+/** The same files, in any order. */
 function sameFiles(a: readonly ts.SourceFile[], b: readonly ts.SourceFile[]): boolean {
-  return a.length === b.length && a.every((file, i) => file === b[i]);
+  if (a.length !== b.length) return false;
+  const set = new Set(b);
+  return a.every((file) => set.has(file));
 }
 
 const STORE_METHODS = new Set(['push', 'unshift', 'add', 'set', 'splice']);

@@ -543,12 +543,33 @@ class Search {
       if (ts.isObjectLiteralExpression(element.parent)) {
         const contextual = checker.getContextualType(element.parent);
         const expected = contextual && checker.getPropertyOfType(contextual, name);
-        if (expected && (expected.declarations ?? []).includes(member)) this.objectMember(element as ts.ObjectLiteralElementLike, trail);
+        if (expected ? (expected.declarations ?? []).includes(member) : this.#assignableTo(element.parent, owner)) {
+          this.objectMember(element as ts.ObjectLiteralElementLike, trail);
+        }
       } else if (ts.isClassLike(element.parent) && element.parent !== owner && this.classImplements(element.parent, owner)) {
         const own = element.name && this.#symbolAt(element.name);
         if (own) this.propertySymbol(own, name, trail);
       }
     }
+  }
+
+  /**
+   * An object literal without a contextual type (`export default { read, write }`) that
+   * is returned or assigned as the interface elsewhere: it implements the interface when
+   * its type is assignable to it (only for interfaces and type aliases without type
+   * parameters, whose declared type stands for every use).
+   */
+  #assignableTo(literal: ts.ObjectLiteralExpression, owner: ts.Node): boolean {
+    const checker = this.#context.checker as ts.TypeChecker & { isTypeAssignableTo?(source: ts.Type, target: ts.Type): boolean };
+    if (!checker.isTypeAssignableTo) return false;
+    let target: ts.Type | undefined;
+    if (ts.isInterfaceDeclaration(owner) && !owner.typeParameters) {
+      const symbol = checker.getSymbolAtLocation(owner.name);
+      target = symbol && checker.getDeclaredTypeOfSymbol(symbol);
+    } else if (ts.isTypeLiteralNode(owner) && ts.isTypeAliasDeclaration(owner.parent) && !owner.parent.typeParameters) {
+      target = checker.getTypeAtLocation(owner.parent.name);
+    }
+    return target !== undefined && checker.isTypeAssignableTo(checker.getTypeAtLocation(literal), target);
   }
 
   objectMember(element: ts.ObjectLiteralElementLike, trail: Trail | undefined): void {
