@@ -9,12 +9,15 @@ import { valueFlowAnalyzer, type FlowTarget, type PassedArgument } from './value
 
 /**
  * callgraph: where control goes from a function. For each function the reach walk
- * visits, it resolves through the checker the functions its calls invoke (plain
- * functions, methods through instances and `this`, static methods, constructors,
- * imports and re-exports, functions held in variables and object properties), the
- * functions it passes as arguments (`setTimeout(flush)`, `lock.run(write)`,
- * `.forEach(x => …)`), and the functions it creates and stores for later. Resolution
- * is memoised per call and asked only for functions that are reached.
+ * visits, it resolves what its calls run — through value flow, so a call reaches the
+ * functions that can be its callee wherever they were declared, stored, passed or
+ * returned (plain functions, methods through instances, `this` and interfaces,
+ * constructors, imports and re-exports, callbacks, fields, collections, dispatch tables,
+ * `bind`/`call`/`apply`) — plus the listeners an `emit`/`dispatchEvent` runs, the functions
+ * it passes as arguments (`setTimeout(flush)`, `lock.run(write)`, `.forEach(x => …)`; a
+ * removal such as `off(…)` or `clearTimeout(…)` passes nothing that runs), and the
+ * functions it creates or names in object literals and stores for later. Resolution is
+ * memoised per call and asked only for functions that are reached.
  */
 export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
   name: 'callgraph',

@@ -11,6 +11,7 @@ import { mutationsAnalyzer, type MapWrite } from './mutations.js';
 import { ownershipAnalyzer, THIS_PARAMETER, type Ownership, type OwnershipScope } from './ownership.js';
 import type { Unit } from './syntax.js';
 import { positionLabel, skipParens } from '../util/ast.js';
+import { ELEMENT_CALLBACKS } from './valueflow.js';
 
 /**
  * reach: the unguarded writes to shared maps that contexts reach. From each context it
@@ -362,9 +363,6 @@ interface Visit {
   /** Entered as a Web Lock callback with `ifAvailable: true`: guarded where it checked the lock. */
   readonly lockIfChecked?: boolean;
 }
-
-/** Library methods that call their callback with the receiver's elements. */
-const ELEMENT_CALLBACKS = new Set(['forEach', 'map', 'filter', 'find', 'findLast', 'findIndex', 'some', 'every', 'flatMap', 'sort']);
 
 /** `this.onData`, `handlers[op]`: the callee as written, short. */
 function calleeText(call: ts.CallExpression | ts.NewExpression): string {

@@ -169,8 +169,8 @@ function sameEmitter(context: FlowContext, a: ts.Expression | undefined, b: ts.E
 /** Work bounds for one query: beyond them the answer is what was found so far. */
 const MAX_STEPS = 4000;
 
-/** Callback parameters that a library call fills with a collection's elements. */
-const ELEMENT_CALLBACKS = new Set(['forEach', 'map', 'filter', 'find', 'findLast', 'some', 'every', 'flatMap', 'findIndex']);
+/** Library methods that call their callback with the receiver's elements (its first parameter; `reduce`'s second). */
+export const ELEMENT_CALLBACKS: ReadonlySet<string> = new Set(['forEach', 'map', 'filter', 'find', 'findLast', 'findIndex', 'some', 'every', 'flatMap', 'sort']);
 /** Calls that return an element of their receiver. */
 const ELEMENT_READS = new Set(['get', 'shift', 'pop', 'at', 'find', 'findLast']);
 const PROMISE_CALLBACKS = new Set(['then', 'catch', 'finally']);
