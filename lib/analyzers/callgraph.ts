@@ -191,6 +191,21 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
   },
 });
 
+/**
+ * A trap of a `new Proxy(target, { get, apply, … })` handler runs when the proxy is used
+ * (a property read, a call), by whoever uses it: not a function stored for later by the
+ * code that creates the proxy. (Uses of proxies are not followed yet: a trap is reached
+ * only through calls the walk resolves to it.)
+ */
+function isProxyTrap(node: ts.Node): boolean {
+  const member = ts.isObjectLiteralExpression(node.parent) ? node : node.parent;
+  const handler = member.parent;
+  if (!ts.isObjectLiteralExpression(handler) || !(ts.isMethodDeclaration(member) || ts.isPropertyAssignment(member))) return false;
+  let holder: ts.Node = handler.parent;
+  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder) || ts.isSatisfiesExpression(holder)) holder = holder.parent;
+  return ts.isNewExpression(holder) && ts.isIdentifier(holder.expression) && holder.expression.text === 'Proxy' && holder.arguments?.[1] !== undefined && skipParens(holder.arguments[1]) === handler;
+}
+
 /** Function references, call targets and emitted listeners, reused by later programs while what they consulted is unchanged. */
 const resolutionCache = new CrossProgramCache<ts.Node, readonly FlowTarget[]>();
 const callTargetCache = new CrossProgramCache<ts.Node, CallTargets>();
@@ -295,6 +310,7 @@ export interface CallGraph {
  */
 function laterUseOf(node: ts.Node): 'stored' | 'handler' | undefined {
   if (ts.isFunctionDeclaration(node) || ts.isClassLike(node.parent)) return undefined;
+  if (isProxyTrap(node)) return undefined;
   let current = node;
   while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isSatisfiesExpression(current.parent)) {
     current = current.parent;
