@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, skipParens, unwrapFunctionReference } from '../util/ast.js';
-import { resolveAlias } from '../util/types.js';
+import { mayBeFunctionType, resolveAlias } from '../util/types.js';
 import { CrossProgramCache, DependencyTracker, recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
 import { ANY_EVENT } from './flowsites.js';
@@ -183,7 +183,7 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
           if (!parameter) return false;
           let type = checker.getTypeAtLocation(parameter);
           if (parameter.dotDotDotToken && checker.isArrayType(type)) type = checker.getTypeArguments(type as ts.TypeReference)[0] ?? type;
-          return declaredTypeTakesFunction(checker, type, 0);
+          return mayBeFunctionType(checker, type, LIBRARY_PARAMETERS);
         });
       })[index] ?? true;
 
@@ -223,18 +223,12 @@ interface CallTargets {
   readonly argumentOffset?: ArgumentOffset;
 }
 
-function declaredTypeTakesFunction(checker: ts.TypeChecker, type: ts.Type, depth: number): boolean {
-  // Typings say `any` for data they pass along (`console.log(...data: any[])`); callbacks have function types.
-  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
-  if (type.isUnionOrIntersection()) return depth < 4 && type.types.some((member) => declaredTypeTakesFunction(checker, member, depth + 1));
-  if (type.flags & ts.TypeFlags.TypeParameter) {
-    const constraint = checker.getBaseConstraintOfType(type);
-    return constraint !== undefined && constraint !== type && !(constraint.flags & ts.TypeFlags.Unknown) && declaredTypeTakesFunction(checker, constraint, depth + 1);
-  }
-  if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) return true;
-  const name = type.getSymbol()?.name;
-  return name === 'Function' || name === 'CallableFunction';
-}
+/**
+ * A library parameter takes a function when its declared type is one. Typings say `any` for
+ * data they pass along (`console.log(...data: any[])`), and a free type parameter
+ * (`Promise.resolve<T>(value: T)`) only holds what it is given.
+ */
+const LIBRARY_PARAMETERS = { untyped: false, freeTypeParameter: false } as const;
 
 /** `f.call(self, …)`, `f.apply(self, args)`, `Reflect.apply(f, self, args)`: the function really called. */
 function indirectCallOf(call: ts.CallExpression): { callee: ts.Expression; argumentOffset: ArgumentOffset } | undefined {

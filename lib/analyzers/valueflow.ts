@@ -2,7 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
 import { isFunctionWithBody, isObjectCreate, returnedExpressions, skipParens } from '../util/ast.js';
-import { isLibraryDeclaration, PRIMITIVE, typeLineage } from '../util/types.js';
+import { isLibraryDeclaration, mayBeFunctionType, PRIMITIVE, typeLineage } from '../util/types.js';
 import { containerName, flowSitesAnalyzer, memberName, type FlowSites, type SiteKind, type StoreSite } from './flowsites.js';
 import { syntaxAnalyzer, type SyntaxFacts, type Unit } from './syntax.js';
 
@@ -243,7 +243,7 @@ class Search {
     const checker = this.#context.checker;
     const type = 'kind' in place ? checker.getTypeAtLocation(place) : checker.getTypeOfSymbol(place);
     if (this.#mode === 'origins') return (type.flags & NOT_FUNCTIONS) === 0;
-    return typeMayBeFunction(checker, checker.getAwaitedType(type) ?? type, 0);
+    return mayBeFunctionType(checker, checker.getAwaitedType(type) ?? type, VALUES);
   }
 
   /** Whether a container's elements can be functions: an array or collection of callables, or of `any`. */
@@ -255,9 +255,9 @@ class Search {
     const members = type.isUnion() ? type.types : [type];
     return members.some((member) => {
       const args = member.flags & ts.TypeFlags.Object && (member as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(member as ts.TypeReference) : [];
-      if (args.length > 0) return args.some((arg) => typeMayBeFunction(checker, arg, 0));
+      if (args.length > 0) return args.some((arg) => mayBeFunctionType(checker, arg, VALUES));
       const index = checker.getIndexInfosOfType(member);
-      return index.length === 0 || index.some((info) => typeMayBeFunction(checker, info.type, 0));
+      return index.length === 0 || index.some((info) => mayBeFunctionType(checker, info.type, VALUES));
     });
   }
 
@@ -670,6 +670,9 @@ class Search {
 
 const NOT_FUNCTIONS = PRIMITIVE | ts.TypeFlags.Never;
 
+/** A value typed `any`, `unknown` or by a free type parameter may be a function. */
+const VALUES = { untyped: true, freeTypeParameter: true } as const;
+
 /** Calls that copy a collection's elements into a new one: `xs.slice()`, `xs.filter(…)`, `Array.from(xs)`, `m.values()`. */
 const COPYING_METHODS = new Set(['slice', 'filter', 'concat', 'values', 'toArray', 'toReversed', 'toSorted']);
 
@@ -681,17 +684,6 @@ function copiedCollection(node: ts.Expression): ts.Expression | undefined {
   return COPYING_METHODS.has(callee.name.text) ? callee.expression : undefined;
 }
 
-/** Whether a value of a type can be a function (or a promise of one); `any` and `unknown` may be anything. */
-function typeMayBeFunction(checker: ts.TypeChecker, type: ts.Type, depth: number): boolean {
-  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
-  if (type.isUnionOrIntersection()) return depth < 4 && type.types.some((member) => typeMayBeFunction(checker, member, depth + 1));
-  if (type.flags & ts.TypeFlags.TypeParameter) {
-    const constraint = checker.getBaseConstraintOfType(type);
-    return !constraint || constraint === type || typeMayBeFunction(checker, constraint, depth + 1);
-  }
-  if (type.flags & NOT_FUNCTIONS) return false;
-  return type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0;
-}
 
 
 function isPropertyDeclarationLike(declaration: ts.Declaration): boolean {

@@ -158,3 +158,28 @@ export const PRIMITIVE =
 export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Symbol | undefined {
   return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
 }
+
+/**
+ * Whether a value of `type` can be a function: it has call or construct signatures, is the
+ * `Function` interface, or (through unions, intersections and constraints) contains such a
+ * type. What `any`/`unknown` and an unconstrained type parameter count as is the caller's
+ * choice: a value typed so may hold anything; a library parameter typed so only holds data.
+ */
+export function mayBeFunctionType(
+  checker: ts.TypeChecker,
+  type: ts.Type,
+  loose: { readonly untyped: boolean; readonly freeTypeParameter: boolean },
+  depth = 0,
+): boolean {
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return loose.untyped;
+  if (type.isUnionOrIntersection()) return depth < 4 && type.types.some((member) => mayBeFunctionType(checker, member, loose, depth + 1));
+  if (type.flags & ts.TypeFlags.TypeParameter) {
+    const constraint = checker.getBaseConstraintOfType(type);
+    if (!constraint || constraint === type || constraint.flags & ts.TypeFlags.Unknown) return loose.freeTypeParameter;
+    return mayBeFunctionType(checker, constraint, loose, depth + 1);
+  }
+  if (type.flags & (PRIMITIVE | ts.TypeFlags.Never)) return false;
+  if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) return true;
+  const name = type.getSymbol()?.name;
+  return name === 'Function' || name === 'CallableFunction' || name === 'NewableFunction';
+}
