@@ -17,7 +17,8 @@ import { ELEMENT_CALLBACKS } from './valueflow.js';
  * reach: the unguarded writes to shared maps that contexts reach. From each context it
  * walks the call graph breadth-first with a state per function — whether a lock is
  * held, and (for `interleaving: "await"`) whether control has been given back on the
- * way — keeping a few states per function (lock held, control given back, entered through something that runs it again and again) and the predecessor of each, so that
+ * way — keeping a few states per function (lock held, control given back, entered
+ * through something that runs it again and again) and the predecessor of each, so that
  * the walk is linear in the reached graph, cycles cost nothing, and the first path
  * found to a state is a shortest one. A write is reported when some path reaches it
  * with no lock held (and, in "await" mode, after control was given back), on a
@@ -64,7 +65,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       for (let head = 0; head < queue.length; head++) {
         const visit = queue[head]!;
         for (const edge of callgraph.edgesOf(visit.unit)) {
-          if (config.isIgnoredFile(edge.to.file.fileName) || isRunByCallee(edge) || isRunByLock(edge)) continue;
+          if (config.isIgnoredFile(edge.to.file.fileName) || isNotRunByCaller(edge) || isRunByLock(edge)) continue;
           let list = incoming.get(edge.to);
           if (!list) incoming.set(edge.to, (list = []));
           list.push({ edge, from: visit });
@@ -147,7 +148,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
      * is itself a lock or a deferral that says how the function runs. A function passed
      * to library code that does not take it as a function is not run there at all.
      */
-    const isRunByCallee = (edge: Edge): boolean =>
+    const isNotRunByCaller = (edge: Edge): boolean =>
       edge.kind === 'argument' &&
       edge.call !== undefined &&
       edge.argumentIndex !== undefined &&
