@@ -62,19 +62,47 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       const root: Visit = { unit: context.unit, guarded: false, point: undefined, previous: undefined };
       visits.set(context.unit, [root]);
       const queue: Visit[] = [root];
+      // A function value that came into a function through its parameter at call site C can
+      // run there only when the walk enters that function at C: such edges wait until it does.
+      const enteredAt = new Map<Unit, Set<ts.Node>>();
+      const waiting = new Map<Unit, Map<ts.Node, { visit: Visit; edge: Edge }[]>>();
+      const take = (visit: Visit, edge: Edge): void => {
+        let list = incoming.get(edge.to);
+        if (!list) incoming.set(edge.to, (list = []));
+        list.push({ edge, from: visit });
+        if (edge.kind === 'call' && edge.call) enter(edge.to, edge.call);
+        const next = follow(visit, edge);
+        const known = visits.get(edge.to) ?? [];
+        if (known.some((other) => sameState(other, next))) return;
+        known.push(next);
+        visits.set(edge.to, known);
+        queue.push(next);
+      };
+      const enter = (unit: Unit, call: ts.Node): void => {
+        let sites = enteredAt.get(unit);
+        if (!sites) enteredAt.set(unit, (sites = new Set()));
+        if (sites.has(call)) return;
+        sites.add(call);
+        const released = waiting.get(unit)?.get(call);
+        waiting.get(unit)?.delete(call);
+        for (const parked of released ?? []) take(parked.visit, parked.edge);
+      };
+      const waitsForEntry = (visit: Visit, edge: Edge): boolean => {
+        const entry = edge.passedThrough?.[0];
+        if (!entry || entry.into !== visit.unit.node || enteredAt.get(visit.unit)?.has(entry.call)) return false;
+        let byCall = waiting.get(visit.unit);
+        if (!byCall) waiting.set(visit.unit, (byCall = new Map()));
+        const parked = byCall.get(entry.call) ?? [];
+        parked.push({ visit, edge });
+        byCall.set(entry.call, parked);
+        return true;
+      };
       for (let head = 0; head < queue.length; head++) {
         const visit = queue[head]!;
         for (const edge of callgraph.edgesOf(visit.unit)) {
           if (config.isIgnoredFile(edge.to.file.fileName) || isNotRunByCaller(edge) || isRunByLock(edge)) continue;
-          let list = incoming.get(edge.to);
-          if (!list) incoming.set(edge.to, (list = []));
-          list.push({ edge, from: visit });
-          const next = follow(visit, edge);
-          const known = visits.get(edge.to) ?? [];
-          if (known.some((other) => sameState(other, next))) continue;
-          known.push(next);
-          visits.set(edge.to, known);
-          queue.push(next);
+          if (waitsForEntry(visit, edge)) continue;
+          take(visit, edge);
         }
       }
 

@@ -61,14 +61,16 @@ export interface Trail {
 export interface PassedArgument {
   readonly call: ts.CallExpression | ts.NewExpression;
   readonly index: number;
+  /** The function whose parameter the argument became. */
+  readonly into: ts.Node;
 }
 
 function stored(trail: Trail | undefined, node: ts.Node): Trail {
   return trail?.storedAt ? trail : { ...trail, storedAt: node };
 }
 
-function passed(trail: Trail | undefined, call: ts.CallExpression | ts.NewExpression, index: number): Trail {
-  return { ...trail, passedThrough: [...(trail?.passedThrough ?? []), { call, index }] };
+function passed(trail: Trail | undefined, call: ts.CallExpression | ts.NewExpression, index: number, into: ts.Node): Trail {
+  return { ...trail, passedThrough: [...(trail?.passedThrough ?? []), { call, index, into }] };
 }
 
 export interface ValueFlow {
@@ -427,7 +429,7 @@ class Search {
     const owner = parameter.parent;
     if (!isFunctionWithBody(owner) || !this.#first(parameter, 'parameter') || !this.#holdsFunctions(parameter)) return;
     this.callbackParameter(owner, owner.parameters.indexOf(parameter), trail);
-    for (const { argument, call, index } of this.argumentsOf(parameter)) this.expression(argument, passed(trail, call, index));
+    for (const { argument, call, index } of this.argumentsOf(parameter)) this.expression(argument, passed(trail, call, index, owner));
     if (ts.isIdentifier(parameter.name)) this.assignments(parameter.name, trail);
   }
 
