@@ -92,6 +92,14 @@ export class Dependencies {
   readonly files = new Set<ts.SourceFile>();
   readonly probes = new Set<Probe>();
 
+  /** Runs `compute` and adds what the cache entries it used depend on (files and searches) to these dependencies. */
+  track<T>(compute: () => T): T {
+    const { value, files, probes } = trackUsage(compute);
+    for (const file of files) this.files.add(file);
+    for (const probe of probes) this.probes.add(probe);
+    return value;
+  }
+
   addNode(node: ts.Node | undefined): void {
     if (node) this.files.add(node.getSourceFile());
   }
@@ -118,9 +126,7 @@ export class DependencyTracker {
     this.current = new Dependencies();
     this.current.addNode(node);
     try {
-      const { value, files, probes } = trackUsage(compute);
-      for (const file of files) this.current.files.add(file);
-      for (const probe of probes) this.current.probes.add(probe);
+      const value = this.current.track(compute);
       cache.set(key, value, this.current.files, this.current.probes);
       for (const file of this.current.files) outer.files.add(file);
       for (const probe of this.current.probes) outer.probes.add(probe);

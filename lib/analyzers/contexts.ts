@@ -2,7 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, matchesDottedName, returnedExpressions, skipParens, unwrapFunctionReference } from '../util/ast.js';
 import { isFromPackage, isLibraryDeclaration, lineageIncludes, resolveAlias, typeLineage } from '../util/types.js';
-import { CrossProgramCache, Dependencies, trackUsage } from '../analysis/cross-program-cache.js';
+import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
 import { callgraphAnalyzer } from './callgraph.js';
 import { syntaxAnalyzer, type FileFacts, type RegistrationCandidate, type Unit } from './syntax.js';
 import { valueFlowAnalyzer } from './valueflow.js';
@@ -97,9 +97,7 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
      * WebSocket) never makes one.
      */
     const untypedReceiverIsEndpoint = (candidate: RegistrationCandidate, receiver: ts.Expression, dependencies: Dependencies): boolean => {
-      const { value: origins, files, probes } = trackUsage(() => valueflow.originsOf(receiver));
-      for (const file of files) dependencies.files.add(file);
-      for (const probe of probes) dependencies.probes.add(probe);
+      const origins = dependencies.track(() => valueflow.originsOf(receiver));
       const typed = origins.map((origin) => checker.getTypeAtLocation(origin)).filter((type) => !(type.flags & ts.TypeFlags.Any));
       if (typed.some((type) => typeIsEndpoint(type, candidate, dependencies))) return true;
       return typed.length === 0 && config.unknownReceivers === 'context';

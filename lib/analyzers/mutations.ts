@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { CrossProgramCache, Dependencies, trackUsage } from '../analysis/cross-program-cache.js';
+import { CrossProgramCache, Dependencies } from '../analysis/cross-program-cache.js';
 import { valueFlowAnalyzer } from './valueflow.js';
 import { isDefaultLibDeclaration, mapKindOf, typeLineage, type MapKind } from '../util/types.js';
 import { type Unit, type WriteSite } from './syntax.js';
@@ -53,9 +53,7 @@ export const mutationsAnalyzer = defineAnalyzer<Mutations>({
      * property name (`options.verbose = v`) is not.
      */
     const kindByOrigin = (write: WriteSite, dependencies: Dependencies): MapKind | undefined => {
-      const { value: origins, files, probes } = trackUsage(() => valueflow.originsOf(write.receiver));
-      for (const file of files) dependencies.files.add(file);
-      for (const probe of probes) dependencies.probes.add(probe);
+      const origins = dependencies.track(() => valueflow.originsOf(write.receiver));
       for (const origin of origins) {
         if (write.kind === 'method') {
           const kind = mapKindOf(program, checker, checker.getTypeAtLocation(origin));

@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
-import { isFunctionWithBody, isObjectCreate, returnedExpressions, skipParens } from '../util/ast.js';
+import { isFunctionWithBody, isObjectCreate, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration, mayBeFunctionType, PRIMITIVE, typeLineage } from '../util/types.js';
 import { containerName, flowSitesAnalyzer, memberName, type FlowSites, type SiteKind, type StoreSite } from './flowsites.js';
 import { syntaxAnalyzer, type SyntaxFacts, type Unit } from './syntax.js';
@@ -263,6 +263,12 @@ class Search {
     });
   }
 
+  /** A declared function is that function; a getter's value is what it returns. */
+  #declaredFunction(declaration: FunctionWithBody, trail: Trail | undefined): void {
+    if (ts.isGetAccessorDeclaration(declaration)) this.returns(this.#context.syntax.unitOf(declaration)!, trail);
+    else this.#addFunction(declaration, trail);
+  }
+
   #addFunction(node: ts.Node, trail: Trail | undefined): void {
     const unit = this.#context.syntax.unitOf(node);
     if (!unit || this.#found.has(unit)) return;
@@ -374,8 +380,7 @@ class Search {
     for (const declaration of symbol.declarations ?? []) {
       this.#files.add(declaration.getSourceFile());
       if (isFunctionWithBody(declaration)) {
-        if (ts.isGetAccessorDeclaration(declaration)) this.returns(this.#context.syntax.unitOf(declaration)!, trail);
-        else this.#addFunction(declaration, trail);
+        this.#declaredFunction(declaration, trail);
       } else if (ts.isVariableDeclaration(declaration)) {
         this.variable(declaration, trail);
       } else if (ts.isBindingElement(declaration)) {
@@ -507,8 +512,7 @@ class Search {
     for (const declaration of symbol.declarations ?? []) {
       this.#files.add(declaration.getSourceFile());
       if (isFunctionWithBody(declaration)) {
-        if (ts.isGetAccessorDeclaration(declaration)) this.returns(this.#context.syntax.unitOf(declaration)!, trail);
-        else this.#addFunction(declaration, trail);
+        this.#declaredFunction(declaration, trail);
       } else if (ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) {
         if (declaration.initializer) this.expression(declaration.initializer, trail);
         else this.implementations(declaration, name, trail);
