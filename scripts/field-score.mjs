@@ -47,14 +47,21 @@ export function validateLabels(doc) {
   return errors;
 }
 
+// Messages of the rule that are notices about the analysis, not reports of a write: they are
+// left out of the scores (field-run still prints them).
+export const NOTICE_MESSAGE_IDS = new Set(['blindSpot', 'unusedIgnore', 'missingIgnoreReason', 'analysisFailed']);
+export const writeReports = (reports) => reports.filter((r) => !NOTICE_MESSAGE_IDS.has(r.messageId));
+
 const ratio = (a, b) => (b ? a / b : null);
 const keyOf = (x) => `${x.file}:${x.line}`;
 
 /**
- * Scores one mode's reports ({file, line}[]) against the labels.
+ * Scores one mode's reports ({file, line, messageId?}[]) against the labels; notices
+ * (NOTICE_MESSAGE_IDS) are not counted.
  * mode: 'any' | 'await'. Returns counts, precision, recall, unlabelled reports and missed labels.
  */
-export function scoreMode(labels, reports, mode) {
+export function scoreMode(labels, allReports, mode) {
+  const reports = writeReports(allReports);
   const byLine = new Map(labels.map((l) => [keyOf(l), l]));
   const positive = (l) => (mode === 'await' ? l.await === 'hazard' : l.any === true);
   const reportedLines = new Set();

@@ -86,6 +86,11 @@ describe('scoreMode', () => {
     assert.equal(s.recall, 2 / 4);
     assert.deepEqual(s.wrong.map((w: { line: number }) => w.line), [6]);
   });
+  it('notices of the analysis (blindSpot) are not counted as reports', () => {
+    const s = scoreMode(doc.labels, [{ file: 'a.ts', line: 20, messageId: 'blindSpot' }, { file: 'a.ts', line: 20, messageId: 'unguardedWrite' }], 'await');
+    assert.equal(s.reports, 1);
+    assert.equal(s.truePositives, 1);
+  });
   it('no reports and no positives give null, not 0 or NaN', () => {
     const s = scoreMode([label('x.ts', 1, false, null)], [], 'await');
     assert.equal(s.precision, null);
