@@ -110,10 +110,11 @@ const LISTENER_METHODS = new Set([
   'prependOnceListener',
 ]);
 const MAP_WRITE_METHODS = new Set(['set', 'delete', 'clear']);
-const BUILTIN_WRITES: Record<string, Set<string>> = {
-  Object: new Set(['assign', 'defineProperty', 'defineProperties']),
-  Reflect: new Set(['set', 'deleteProperty', 'defineProperty']),
-};
+/** Keyed by a receiver's name in user code (`toString.call(x)`, `constructor.name`): a Map, so no name finds `Object.prototype`. */
+const BUILTIN_WRITES = new Map<string, ReadonlySet<string>>([
+  ['Object', new Set(['assign', 'defineProperty', 'defineProperties'])],
+  ['Reflect', new Set(['set', 'deleteProperty', 'defineProperty'])],
+]);
 
 function collectFileFacts(file: ts.SourceFile): FileFacts {
   const units = new Map<ts.Node, Unit>();
@@ -217,7 +218,7 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
     if (receiver && MAP_WRITE_METHODS.has(name)) {
       unit.writes.push({ node: call, receiver, kind: 'method', operation: name });
     }
-    if (receiver && ts.isIdentifier(receiver) && BUILTIN_WRITES[receiver.text]?.has(name) && call.arguments[0]) {
+    if (receiver && ts.isIdentifier(receiver) && BUILTIN_WRITES.get(receiver.text)?.has(name) && call.arguments[0]) {
       unit.writes.push({
         node: call,
         receiver: call.arguments[0],
