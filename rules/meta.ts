@@ -21,7 +21,8 @@ export const MESSAGES = {
     'This map-race-ignore directive gives no reason, which requireIgnoreReason requires: write `// map-race-ignore: <why it is safe>`. It covers nothing until then.',
   blindSpot:
     'map-race cannot see {{missing}}, so message handlers that depend on it are not analysed and nothing is reported for them. To fix it, {{fix}}. (Said once per program, at the first place it shows.)',
-  analysisFailed: 'map-race could not analyse this file ({{error}}). Please report this with the file attached.',
+  analysisFailed:
+    'map-race could not analyse {{unit}} ({{error}}), so nothing is reported for it; the rest of the program is analysed as usual. Please report this with the code of {{hint}}.',
 } as const;
 
 export type MessageId = keyof typeof MESSAGES;

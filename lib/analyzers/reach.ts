@@ -12,6 +12,7 @@ import { ownershipAnalyzer, THIS_PARAMETER, type Ownership, type OwnershipScope 
 import type { Unit } from './syntax.js';
 import { positionLabel, skipParens } from '../util/ast.js';
 import { ELEMENT_CALLBACKS } from './valueflow.js';
+import { contained, throwIfInjected, type AnalysisFailure } from '../analysis/faults.js';
 
 /**
  * reach: the unguarded writes to shared maps that contexts reach. From each context it
@@ -54,9 +55,15 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       return value;
     };
 
+    /** A walk that threw outside every unit it contains fails for its context alone, at the registration. */
+    const containedWalkOf = (context: Context): WalkResult =>
+      contained(pass.failures, context.registration, 'reach', EMPTY_WALK, () => walkOf(context));
+
     const walk = (context: Context): WalkResult & { files: ts.SourceFile[] } => {
       const records: WalkRecord[] = [];
       const locked: (readonly [ts.Node, ts.Node])[] = [];
+      // Kept with the walk, so that a walk reused from an earlier program reports them again.
+      const failures: AnalysisFailure[] = [];
       const visits = new Map<Unit, Visit[]>();
       const incoming = new Map<Unit, { edge: Edge; from: Visit }[]>();
       const root: Visit = { unit: context.unit, guarded: false, point: undefined, previous: undefined };
@@ -99,7 +106,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       };
       for (let head = 0; head < queue.length; head++) {
         const visit = queue[head]!;
-        for (const edge of callgraph.edgesOf(visit.unit)) {
+        const edges = contained(failures, visit.unit.node, 'callgraph', [] as readonly Edge[], () => callgraph.edgesOf(visit.unit));
+        for (const edge of edges) {
           if (config.isIgnoredFile(edge.to.file.fileName) || isNotRunByCaller(edge) || isRunByLock(edge)) continue;
           if (waitsForEntry(visit, edge)) continue;
           take(visit, edge);
@@ -149,25 +157,34 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         return shared;
       };
 
+      /** One write, in each state its function was reached in: reported on the first unguarded path to a shared container. */
+      const checkWrite = (write: MapWrite, unitVisits: readonly Visit[]): void => {
+        for (const visit of unitVisits) {
+          if (isHeld(visit, write.site.node)) {
+            const declaration = containerDeclaration(write);
+            if (declaration) locked.push([declaration, write.site.node]);
+            continue;
+          }
+          const point = awaitMode ? pointAt(visit, write.site.node) : undefined;
+          if (awaitMode && !point) continue;
+          if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
+          const chain = chainOf(visit);
+          records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration: containerDeclaration(write) });
+          return;
+        }
+      };
+
       for (const [unit, unitVisits] of visits) {
         if (config.isIgnoredFile(unit.file.fileName)) continue;
-        for (const write of mutations.writesOf(unit)) {
-          for (const visit of unitVisits) {
-            if (isHeld(visit, write.site.node)) {
-              const declaration = containerDeclaration(write);
-              if (declaration) locked.push([declaration, write.site.node]);
-              continue;
-            }
-            const point = awaitMode ? pointAt(visit, write.site.node) : undefined;
-            if (awaitMode && !point) continue;
-            if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
-            const chain = chainOf(visit);
-            records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration: containerDeclaration(write) });
-            break;
-          }
+        const writes = contained(failures, unit.node, 'mutations', [] as readonly MapWrite[], () => {
+          throwIfInjected(unit.name);
+          return mutations.writesOf(unit);
+        });
+        for (const write of writes) {
+          contained(failures, write.site.node, 'reach', undefined, () => checkWrite(write, unitVisits));
         }
       }
-      return { records, locked, files: [...visits.keys()].map((unit) => unit.file).concat(context.registration.getSourceFile()) };
+      return { records, locked, failures, files: [...visits.keys()].map((unit) => unit.file).concat(context.registration.getSourceFile()) };
     };
 
     /**
@@ -332,7 +349,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     };
 
     for (const context of contexts) {
-      const result = walkOf(context);
+      const result = containedWalkOf(context);
+      for (const failure of result.failures) if (!pass.failures.some((known) => known.node === failure.node)) pass.failures.push(failure);
       for (const found of result.records) record(context, found);
       for (const [declaration, write] of result.locked) if (!lockedContainers.has(declaration)) lockedContainers.set(declaration, write);
     }
@@ -355,7 +373,11 @@ interface WalkResult {
   readonly records: readonly WalkRecord[];
   /** (container declaration, write) pairs reached under a lock. */
   readonly locked: readonly (readonly [ts.Node, ts.Node])[];
+  /** The units of this walk whose analysis threw. */
+  readonly failures: readonly AnalysisFailure[];
 }
+
+const EMPTY_WALK: WalkResult = { records: [], locked: [], failures: [] };
 
 interface WalkRecord {
   readonly write: MapWrite;
