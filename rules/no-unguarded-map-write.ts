@@ -8,6 +8,7 @@ import {
   configKey,
   createConfig,
   describeFinding,
+  messageIdOf,
   findingsForFile,
   parseDirectives,
   type AnalysisConfig,
@@ -90,7 +91,7 @@ export const noUnguardedMapWrite = createRule<[RuleOptions], MessageIds>({
         for (const finding of outcome.kept) {
           context.report({
             loc: locOf(sourceFile, finding.node.getStart(sourceFile), finding.node.end),
-            messageId: 'unguardedWrite',
+            messageId: messageIdOf(finding),
             data: describeFinding(finding, context.cwd),
           });
         }

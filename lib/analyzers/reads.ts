@@ -1,0 +1,184 @@
+import ts from '../util/typescript.cjs';
+import { defineAnalyzer } from '../analysis/analyzer.js';
+import { isFunctionWithBody, returnedExpressions, skipParens } from '../util/ast.js';
+import type { Unit } from './syntax.js';
+
+/**
+ * reads: which reads of a container a function makes, and which of its locals carry a
+ * value computed from one. A read is `c.get(k)`, `c.has(k)`, `k in c`, `c[k]` (not as
+ * a write target), `c.size`, iterating `c` (`for … of c`, `c.keys()`, `c.forEach`,
+ * `Object.keys(c)`), or a call of a helper — awaited or not — whose return value is
+ * such a read (followed through the helper's own locals and helpers, a few levels
+ * deep, across files). A local is derived from a read when its initializer or an
+ * assignment to it contains a read or another derived local, and a `for … of` over
+ * the container binds derived loop variables. The staleness and entry-conflict
+ * analyzers ask these questions only for writes that reach found in a suspended,
+ * unguarded state, so nothing here runs for the rest of the program.
+ */
+export const readsAnalyzer = defineAnalyzer<Reads>({
+  name: 'reads',
+  doc: 'Finds the reads of a container a function makes (get/has/in/index/size/iteration, helpers returning one) and the locals derived from them.',
+  requires: [],
+  run(pass) {
+    const { checker } = pass;
+
+    /** The declaration that names a container expression: its identity across functions. */
+    const identityOf = (expression: ts.Expression): ts.Symbol | string | undefined => {
+      const target = skipParens(expression);
+      if (target.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+      const name = ts.isPropertyAccessExpression(target) ? target.name : ts.isIdentifier(target) ? target : undefined;
+      if (!name) return target.getText();
+      const symbol = checker.getSymbolAtLocation(name);
+      if (!symbol) return target.getText();
+      return symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    };
+
+    const sameContainer = (a: ts.Expression, b: ts.Expression): boolean => {
+      const left = identityOf(a);
+      return left !== undefined && left === identityOf(b);
+    };
+
+    /** Whether `node` reads `container` itself (not through a helper). */
+    const directRead = (node: ts.Node, container: ts.Expression): boolean => {
+      if (ts.isCallExpression(node)) {
+        const callee = skipParens(node.expression);
+        if (ts.isPropertyAccessExpression(callee) && READ_METHODS.has(callee.name.text) && sameContainer(callee.expression, container)) return true;
+        if (ts.isPropertyAccessExpression(callee) && OBJECT_READS.has(callee.name.text) && node.arguments[0] && sameContainer(node.arguments[0], container)) {
+          return ts.isIdentifier(callee.expression) && (callee.expression.text === 'Object' || callee.expression.text === 'Reflect');
+        }
+        return false;
+      }
+      if (ts.isPropertyAccessExpression(node)) return (node.name.text === 'size' || node.name.text === 'length') && sameContainer(node.expression, container);
+      if (ts.isElementAccessExpression(node)) return !isWriteTarget(node) && sameContainer(node.expression, container);
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.InKeyword) return sameContainer(node.right, container);
+      return false;
+    };
+
+    const helperMemo = new Map<ts.Node, Map<ts.Symbol | string, boolean>>();
+    /** Whether the function a call runs returns a read of `container` (a few levels deep). */
+    const helperReturnsRead = (call: ts.CallExpression, container: ts.Expression, depth: number): boolean => {
+      if (depth > 3) return false;
+      const declaration = calledFunction(call);
+      if (!declaration) return false;
+      const identity = identityOf(container);
+      if (identity === undefined) return false;
+      let byContainer = helperMemo.get(declaration);
+      if (!byContainer) helperMemo.set(declaration, (byContainer = new Map()));
+      const known = byContainer.get(identity);
+      if (known !== undefined) return known;
+      byContainer.set(identity, false);
+      const derived = derivedLocals(declaration, container, depth + 1);
+      const result = returnedExpressions(declaration).some((returned) => findRead(returned, container, derived, depth + 1) !== undefined);
+      byContainer.set(identity, result);
+      return result;
+    };
+
+    const calledFunction = (call: ts.CallExpression): import('../util/ast.js').FunctionWithBody | undefined => {
+      const symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression);
+      const resolved = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      let declaration: ts.Node | undefined = resolved?.valueDeclaration ?? resolved?.declarations?.[0];
+      if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) declaration = skipParens(declaration.initializer);
+      if (declaration && (ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) declaration = skipParens(declaration.initializer);
+      return declaration && isFunctionWithBody(declaration) && !declaration.getSourceFile().isDeclarationFile ? declaration : undefined;
+    };
+
+    /**
+     * The first read of `container` inside `node` — direct, through a derived local, or
+     * through a helper — not looking into functions created there (they run later).
+     */
+    const findRead = (node: ts.Node, container: ts.Expression, derived: ReadonlyMap<ts.Symbol, ts.Node>, depth = 0): ts.Node | undefined => {
+      let found: ts.Node | undefined;
+      const visit = (current: ts.Node): void => {
+        if (found || (current !== node && isFunctionWithBody(current))) return;
+        if (directRead(current, container)) {
+          found = current;
+          return;
+        }
+        if (ts.isIdentifier(current)) {
+          const symbol = checker.getSymbolAtLocation(current);
+          const source = symbol && derived.get(symbol);
+          if (source) {
+            found = source;
+            return;
+          }
+        }
+        if (ts.isCallExpression(current) && helperReturnsRead(current, container, depth)) {
+          found = current;
+          return;
+        }
+        ts.forEachChild(current, visit);
+      };
+      visit(node);
+      return found;
+    };
+
+    const localsMemo = new Map<ts.Node, Map<ts.Symbol | string, Map<ts.Symbol, ts.Node>>>();
+    /** The locals of a function whose value comes from a read of `container`, each with that read. */
+    const derivedLocals = (body: ts.Node, container: ts.Expression, depth = 0): ReadonlyMap<ts.Symbol, ts.Node> => {
+      const identity = identityOf(container);
+      if (identity === undefined) return new Map();
+      let byContainer = localsMemo.get(body);
+      if (!byContainer) localsMemo.set(body, (byContainer = new Map()));
+      const known = byContainer.get(identity);
+      if (known) return known;
+      const derived = new Map<ts.Symbol, ts.Node>();
+      byContainer.set(identity, derived);
+      const bind = (name: ts.BindingName, source: ts.Node): void => {
+        if (ts.isIdentifier(name)) {
+          const symbol = checker.getSymbolAtLocation(name);
+          if (symbol && !derived.has(symbol)) derived.set(symbol, source);
+          return;
+        }
+        for (const element of name.elements) if (!ts.isOmittedExpression(element)) bind(element.name, source);
+      };
+      const visit = (current: ts.Node): void => {
+        if (current !== body && isFunctionWithBody(current)) return;
+        if (ts.isVariableDeclaration(current) && current.initializer) {
+          const source = findRead(current.initializer, container, derived, depth);
+          if (source) bind(current.name, source);
+        } else if (ts.isBinaryExpression(current) && current.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(current.left)) {
+          const source = findRead(current.right, container, derived, depth);
+          const symbol = checker.getSymbolAtLocation(current.left);
+          if (source && symbol && !derived.has(symbol)) derived.set(symbol, source);
+        } else if ((ts.isForOfStatement(current) || ts.isForInStatement(current)) && ts.isVariableDeclarationList(current.initializer)) {
+          const source = isIteration(current.expression, container) ? current.expression : findRead(current.expression, container, derived, depth);
+          if (source) for (const declaration of current.initializer.declarations) bind(declaration.name, source);
+        }
+        ts.forEachChild(current, visit);
+      };
+      visit(body);
+      return derived;
+    };
+
+    const isIteration = (expression: ts.Expression, container: ts.Expression): boolean => sameContainer(expression, container);
+
+    return {
+      sameContainer,
+      derivedLocals: (unit, container) => derivedLocals(unit.node, container),
+      readIn: (node, unit, container) => findRead(node, container, derivedLocals(unit.node, container)),
+      iterationOf: (statement, container) =>
+        (ts.isForOfStatement(statement) || ts.isForInStatement(statement)) &&
+        (isIteration(statement.expression, container) || findRead(statement.expression, container, new Map()) !== undefined),
+    };
+  },
+});
+
+const READ_METHODS = new Set(['get', 'has', 'keys', 'values', 'entries', 'forEach', 'hasOwnProperty']);
+const OBJECT_READS = new Set(['keys', 'values', 'entries', 'hasOwn', 'get', 'has', 'getOwnPropertyNames']);
+
+function isWriteTarget(node: ts.ElementAccessExpression): boolean {
+  const parent = node.parent;
+  if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return true;
+  return ts.isDeleteExpression(parent);
+}
+
+export interface Reads {
+  /** Whether two expressions name the same container (the same variable, field or property). */
+  sameContainer(a: ts.Expression, b: ts.Expression): boolean;
+  /** The locals of `unit` computed from a read of `container`, each with the read it comes from. */
+  derivedLocals(unit: Unit, container: ts.Expression): ReadonlyMap<ts.Symbol, ts.Node>;
+  /** The read of `container` that `node` (an expression of `unit`) contains or computes from, if any. */
+  readIn(node: ts.Node, unit: Unit, container: ts.Expression): ts.Node | undefined;
+  /** Whether a `for … of` / `for … in` statement iterates `container`. */
+  iterationOf(statement: ts.Node, container: ts.Expression): boolean;
+}
