@@ -34,7 +34,7 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
       for (const [index, step] of activation.entries()) {
         const cut = suspendedBelow ? step.node.getStart() : step.point?.getStart();
         if (cut !== undefined) {
-          const found = evidenceIn(step, container, cut, index === 0 ? write : undefined);
+          const found = evidenceIn(step, container, cut, write, index === 0);
           if (found) return found;
         }
         suspendedBelow ||= step.point !== undefined || step.enteredDeferred;
@@ -43,12 +43,14 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
     };
 
     /** A read before `cut` in `step`'s function that controls `step.node` or feeds it. */
-    const evidenceIn = (step: ActivationStep, container: ts.Expression, cut: number, write: MapWrite | undefined): StaleRead | undefined => {
+    const evidenceIn = (step: ActivationStep, container: ts.Expression, cut: number, write: MapWrite, writeStep: boolean): StaleRead | undefined => {
       const before = (read: ts.Node | undefined): ts.Node | undefined => (read && read.end <= cut ? read : undefined);
       const readIn = (node: ts.Node): ts.Node | undefined => before(reads.readIn(node, step.unit, container));
-      const constant = write !== undefined && writesConstant(write);
+      const constant = writesConstant(write);
       if (!constant) {
-        for (const operand of operandsOf(step.node, write)) {
+        // The write's own operands may use this function's locals too, captured by a closure.
+        const operands = writeStep ? operandsOf(step.node, write) : [...operandsOf(step.node, undefined), ...operandsOf(write.site.node, write)];
+        for (const operand of operands) {
           const read = readIn(operand);
           if (read) return { read, how: 'value' };
         }
