@@ -98,7 +98,7 @@ function setsEntry(site: WriteSite): boolean {
 }
 
 /** Names of functions that return a new unique id each call. */
-const FRESH_CALLS = new Set(['nanoid', 'randomUUID', 'uuid', 'v4', 'uuidv4', 'ulid', 'cuid', 'createId', 'generateId', 'uniqueId', 'nextId', 'newId', 'Symbol']);
+const FRESH_CALLS = new Set(['nanoid', 'randomUUID', 'uuid', 'v4', 'uuidv4', 'ulid', 'cuid', 'createId', 'generateId', 'uniqueId', 'nextId', 'newId', 'Symbol', 'random']);
 
 function freshExpression(node: ts.Expression): boolean {
   if (ts.isPostfixUnaryExpression(node) || ts.isPrefixUnaryExpression(node)) {
@@ -108,7 +108,10 @@ function freshExpression(node: ts.Expression): boolean {
   if (ts.isAwaitExpression(node)) return freshExpression(skipParens(node.expression));
   if (ts.isCallExpression(node)) {
     const name = calleeName(node.expression);
-    return name !== undefined && FRESH_CALLS.has(name);
+    if (name !== undefined && FRESH_CALLS.has(name)) return true;
+    // `Math.random().toString(36).slice(2)`, `randomUUID().replace(…)`: a fresh value, reformatted.
+    const callee = skipParens(node.expression);
+    return ts.isPropertyAccessExpression(callee) && freshExpression(skipParens(callee.expression));
   }
   if (ts.isNewExpression(node) || ts.isObjectLiteralExpression(node)) return true;
   if (ts.isTemplateExpression(node)) return node.templateSpans.some((span) => freshExpression(skipParens(span.expression)));
