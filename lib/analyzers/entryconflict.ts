@@ -3,7 +3,7 @@ import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, skipParens } from '../util/ast.js';
 import { readsAnalyzer } from './reads.js';
 import type { MapWrite } from './mutations.js';
-import type { ActivationStep } from './staleness.js';
+import { beforeSuspension, type ActivationStep } from './staleness.js';
 import type { WriteSite } from './syntax.js';
 
 /**
@@ -59,19 +59,13 @@ export const entryConflictAnalyzer = defineAnalyzer<EntryConflicts>({
     const entryConflict = (activation: readonly ActivationStep[], write: MapWrite): EntryConflict | undefined => {
       const key = keyOf(write.site);
       if (!key || !(write.site.operation === 'delete' || write.site.operation === 'set' || write.site.kind === 'assign')) return undefined;
-      let suspendedBelow = false;
-      for (const [index, step] of activation.entries()) {
-        const cut = suspendedBelow ? step.node.getStart() : step.point?.getStart();
-        if (cut !== undefined) {
-          const earlier = step.unit.writes.find(
-            (site) => site.node.end <= cut && site !== write.site && setsEntry(site) && reads.sameContainer(site.receiver, write.site.receiver) && sameKeyOf(site, key),
-          );
-          if (earlier) {
-            if (isFresh(key, activation, 0) || isFresh(keyOf(earlier)!, activation, index)) return undefined;
-            return { earlier: earlier.node, key };
-          }
-        }
-        suspendedBelow ||= step.point !== undefined || step.enteredDeferred;
+      for (const { step, index, cut } of beforeSuspension(activation)) {
+        const earlier = step.unit.writes.find(
+          (site) => site.node.end <= cut && site !== write.site && setsEntry(site) && reads.sameContainer(site.receiver, write.site.receiver) && sameKeyOf(site, key),
+        );
+        if (!earlier) continue;
+        if (isFresh(key, activation, 0) || isFresh(keyOf(earlier)!, activation, index)) return undefined;
+        return { earlier: earlier.node, key };
       }
       return undefined;
     };

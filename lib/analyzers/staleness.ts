@@ -30,14 +30,9 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
 
     const staleRead = (activation: readonly ActivationStep[], write: MapWrite): StaleRead | undefined => {
       const container = write.site.receiver;
-      let suspendedBelow = false;
-      for (const [index, step] of activation.entries()) {
-        const cut = suspendedBelow ? step.node.getStart() : step.point?.getStart();
-        if (cut !== undefined) {
-          const found = evidenceIn(step, container, cut, write, index === 0);
-          if (found) return found;
-        }
-        suspendedBelow ||= step.point !== undefined || step.enteredDeferred;
+      for (const { step, index, cut } of beforeSuspension(activation)) {
+        const found = evidenceIn(step, container, cut, write, index === 0);
+        if (found) return found;
       }
       return undefined;
     };
@@ -81,6 +76,21 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
     return { staleRead };
   },
 });
+
+/**
+ * The parts of an activation that ran before the turn gave control back, bottom-up: in
+ * each function, what precedes `cut` — its last suspension before the step's node, or,
+ * once a suspension lies further down the activation (in a callee, or at a deferral into
+ * it), everything before the call it made.
+ */
+export function* beforeSuspension(activation: readonly ActivationStep[]): Generator<{ step: ActivationStep; index: number; cut: number }> {
+  let suspendedBelow = false;
+  for (const [index, step] of activation.entries()) {
+    const cut = suspendedBelow ? step.node.getStart() : step.point?.getStart();
+    if (cut !== undefined) yield { step, index, cut };
+    suspendedBelow ||= step.point !== undefined || step.enteredDeferred;
+  }
+}
 
 /** The expressions whose values a write or call takes: its key and value, or the call's arguments. */
 function operandsOf(node: ts.Node, write: MapWrite | undefined): ts.Node[] {
