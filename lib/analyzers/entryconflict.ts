@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, skipParens } from '../util/ast.js';
-import { readsAnalyzer } from './reads.js';
+import { keyOf, readsAnalyzer } from './reads.js';
 import type { MapWrite } from './mutations.js';
 import { beforeSuspension, type ActivationStep } from './staleness.js';
 import type { WriteSite } from './syntax.js';
@@ -28,12 +28,6 @@ export const entryConflictAnalyzer = defineAnalyzer<EntryConflicts>({
     const symbolOf = (node: ts.Expression): ts.Symbol | undefined => {
       const target = skipParens(node);
       return ts.isIdentifier(target) ? checker.getSymbolAtLocation(target) : undefined;
-    };
-
-    const sameKey = (a: ts.Expression, b: ts.Expression): boolean => {
-      const left = symbolOf(a);
-      if (left) return left === symbolOf(b);
-      return normalized(a) === normalized(b) && !containsCall(a);
     };
 
     /** Whether the key is generated fresh in this activation: its own declaration or the caller's argument. */
@@ -72,20 +66,12 @@ export const entryConflictAnalyzer = defineAnalyzer<EntryConflicts>({
 
     const sameKeyOf = (site: WriteSite, key: ts.Expression): boolean => {
       const other = keyOf(site);
-      return other !== undefined && sameKey(other, key);
+      return other !== undefined && reads.sameKey(other, key);
     };
 
     return { entryConflict };
   },
 });
-
-/** The key a write sets or deletes: `m.set(k, …)`, `m.delete(k)`, `r[k] = …`, `delete r[k]`. */
-function keyOf(site: WriteSite): ts.Expression | undefined {
-  const node = site.node;
-  if (ts.isCallExpression(node)) return site.operation === 'set' || site.operation === 'delete' ? node.arguments[0] : undefined;
-  const target = ts.isBinaryExpression(node) ? skipParens(node.left) : ts.isDeleteExpression(node) ? skipParens(node.expression) : undefined;
-  return target && ts.isElementAccessExpression(target) ? target.argumentExpression : undefined;
-}
 
 function setsEntry(site: WriteSite): boolean {
   return site.operation === 'set' || (site.kind === 'assign' && ts.isBinaryExpression(site.node) && site.node.operatorToken.kind === ts.SyntaxKind.EqualsToken);
@@ -113,14 +99,6 @@ function freshExpression(node: ts.Expression): boolean {
     return freshExpression(skipParens(node.left)) || freshExpression(skipParens(node.right));
   }
   return false;
-}
-
-function normalized(node: ts.Expression): string {
-  return skipParens(node).getText().replace(/\s+/g, '');
-}
-
-function containsCall(node: ts.Node): boolean {
-  return ts.isCallExpression(node) || ts.forEachChild(node, containsCall) === true;
 }
 
 export interface EntryConflict {

@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { isFunctionWithBody, returnedExpressions, skipParens } from '../util/ast.js';
-import type { Unit } from './syntax.js';
+import type { Unit, WriteSite } from './syntax.js';
 
 /**
  * reads: which reads of a container a function makes, and which of its locals carry a
@@ -152,8 +152,22 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
 
     const isIteration = (expression: ts.Expression, container: ts.Expression): boolean => sameContainer(expression, container);
 
+    const symbolOf = (node: ts.Expression): ts.Symbol | undefined => {
+      const target = skipParens(node);
+      return ts.isIdentifier(target) ? checker.getSymbolAtLocation(target) : undefined;
+    };
+
+    /** The same variable, or the same property path / template written the same way (calls excluded: they may differ). */
+    const sameKey = (a: ts.Expression, b: ts.Expression): boolean => {
+      const left = symbolOf(a);
+      if (left) return left === symbolOf(b);
+      return normalized(a) === normalized(b) && !containsCall(a);
+    };
+
     return {
       sameContainer,
+      sameKey,
+      keyOfRead,
       derivedLocals: (unit, container) => derivedLocals(unit.node, container),
       readIn: (node, unit, container) => findRead(node, container, derivedLocals(unit.node, container)),
       iterationOf: (statement, container) =>
@@ -165,6 +179,37 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
 
 const READ_METHODS = new Set(['get', 'has', 'keys', 'values', 'entries', 'forEach', 'hasOwnProperty']);
 const OBJECT_READS = new Set(['keys', 'values', 'entries', 'hasOwn', 'get', 'has', 'getOwnPropertyNames']);
+
+/** The key a write sets or deletes: `m.set(k, …)`, `m.delete(k)`, `r[k] = …`, `delete r[k]`. */
+export function keyOf(site: WriteSite): ts.Expression | undefined {
+  const node = site.node;
+  if (ts.isCallExpression(node)) return site.operation === 'set' || site.operation === 'delete' ? node.arguments[0] : undefined;
+  const target = ts.isBinaryExpression(node) ? skipParens(node.left) : ts.isDeleteExpression(node) ? skipParens(node.expression) : undefined;
+  return target && ts.isElementAccessExpression(target) ? target.argumentExpression : undefined;
+}
+
+/** The key a read looks up (`m.get(k)`, `m.has(k)`, `k in r`, `r[k]`); undefined for a key-less read (size, iteration, a helper). */
+function keyOfRead(read: ts.Node): ts.Expression | undefined {
+  if (ts.isCallExpression(read)) {
+    const callee = skipParens(read.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const name = callee.name.text;
+    if (name === 'get' || name === 'has' || name === 'hasOwnProperty') return OBJECT_READS.has(name) && ts.isIdentifier(callee.expression) && (callee.expression.text === 'Reflect' || callee.expression.text === 'Object') ? read.arguments[1] : read.arguments[0];
+    if (name === 'hasOwn') return read.arguments[1];
+    return undefined;
+  }
+  if (ts.isElementAccessExpression(read)) return read.argumentExpression;
+  if (ts.isBinaryExpression(read) && read.operatorToken.kind === ts.SyntaxKind.InKeyword) return read.left;
+  return undefined;
+}
+
+function normalized(node: ts.Expression): string {
+  return skipParens(node).getText().replace(/\s+/g, '');
+}
+
+function containsCall(node: ts.Node): boolean {
+  return ts.isCallExpression(node) || ts.forEachChild(node, containsCall) === true;
+}
 
 function isWriteTarget(node: ts.ElementAccessExpression): boolean {
   const parent = node.parent;
@@ -179,6 +224,10 @@ export interface Reads {
   derivedLocals(unit: Unit, container: ts.Expression): ReadonlyMap<ts.Symbol, ts.Node>;
   /** The read of `container` that `node` (an expression of `unit`) contains or computes from, if any. */
   readIn(node: ts.Node, unit: Unit, container: ts.Expression): ts.Node | undefined;
+  /** Whether two keys are the same variable, or the same expression without calls. */
+  sameKey(a: ts.Expression, b: ts.Expression): boolean;
+  /** The key a read looks up, if it looks one up. */
+  keyOfRead(read: ts.Node): ts.Expression | undefined;
   /** Whether a `for … of` / `for … in` statement iterates `container`. */
   iterationOf(statement: ts.Node, container: ts.Expression): boolean;
 }

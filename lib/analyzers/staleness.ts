@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { isFunctionWithBody, skipParens } from '../util/ast.js';
-import { readsAnalyzer } from './reads.js';
+import { keyOf, readsAnalyzer } from './reads.js';
 import type { MapWrite } from './mutations.js';
 import type { Unit } from './syntax.js';
 
@@ -40,17 +40,24 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
     /** A read before `cut` in `step`'s function that controls `step.node` or feeds it. */
     const evidenceIn = (step: ActivationStep, container: ts.Expression, cut: number, write: MapWrite, writeStep: boolean): StaleRead | undefined => {
       const before = (read: ts.Node | undefined): ts.Node | undefined => (read && read.end <= cut ? read : undefined);
-      const readIn = (node: ts.Node): ts.Node | undefined => before(reads.readIn(node, step.unit, container));
+      const readValue = (node: ts.Node): ts.Node | undefined => before(reads.readIn(node, step.unit, container));
+      const writeKey = keyOf(write.site);
       const constant = writesConstant(write);
       if (!constant) {
         // The write's own operands may use this function's locals too, captured by a closure.
         const operands = writeStep ? operandsOf(step.node, write) : [...operandsOf(step.node, undefined), ...operandsOf(write.site.node, write)];
         for (const operand of operands) {
-          const read = readIn(operand);
+          const read = readValue(operand);
           if (read) return { read, how: 'value' };
         }
       }
       if (constant) return undefined;
+      // A condition on another entry (`if (m.get(a)) …; await …; m.delete(b)`) says nothing about this one.
+      const readIn = (node: ts.Node): ts.Node | undefined => {
+        const read = readValue(node);
+        const readKey = read && reads.keyOfRead(read);
+        return read && (!readKey || !writeKey || reads.sameKey(readKey, writeKey)) ? read : undefined;
+      };
       for (let child: ts.Node = step.node, parent = child.parent; parent && child !== step.unit.node; child = parent, parent = parent.parent) {
         if (isFunctionWithBody(child) && child !== step.node) break;
         const condition = conditionOver(parent, child);
