@@ -69,7 +69,13 @@ export const entryConflictAnalyzer = defineAnalyzer<EntryConflicts>({
       return other !== undefined && reads.sameKey(other, key);
     };
 
-    return { entryConflict };
+    /** Whether the write's key was generated fresh in this activation: no other turn can have touched that entry. */
+    const freshKey = (activation: readonly ActivationStep[], write: MapWrite): boolean => {
+      const key = keyOf(write.site);
+      return key !== undefined && isFresh(key, activation, 0);
+    };
+
+    return { entryConflict, freshKey };
   },
 });
 
@@ -111,4 +117,6 @@ export interface EntryConflict {
 export interface EntryConflicts {
   /** The entry this turn set before a suspension that the write now deletes or overwrites, when another turn can use its key. */
   entryConflict(activation: readonly ActivationStep[], write: MapWrite): EntryConflict | undefined;
+  /** Whether the write's key is generated fresh in this activation (`id++`, `nanoid()`, passed in by the caller). */
+  freshKey(activation: readonly ActivationStep[], write: MapWrite): boolean;
 }

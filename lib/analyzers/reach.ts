@@ -209,6 +209,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     /** A suspended, unguarded write judged on its activation: a stale read, an entry conflict, or nothing an interleaving can make wrong. */
     const judge = (visit: Visit, write: MapWrite): Verdict | undefined => {
       const activation = activationOf(visit, write.site.node);
+      // An entry keyed by something this activation generated is this turn's alone.
+      if (entryConflicts.freshKey(activation, write)) return undefined;
       const conflict = entryConflicts.entryConflict(activation, write);
       if (conflict) return { kind: 'entryConflict', evidence: conflict.earlier };
       const stale = staleness.staleRead(activation, write);

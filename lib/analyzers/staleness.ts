@@ -56,7 +56,10 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
       const readIn = (node: ts.Node): ts.Node | undefined => {
         const read = readValue(node);
         const readKey = read && reads.keyOfRead(read);
-        return read && (!readKey || !writeKey || reads.sameKey(readKey, writeKey)) ? read : undefined;
+        if (!read) return undefined;
+        // A keyed check says nothing about clearing the whole container; a size or an iteration says something about every entry.
+        if (!writeKey) return readKey ? undefined : read;
+        return !readKey || reads.sameKey(readKey, writeKey) ? read : undefined;
       };
       for (let child: ts.Node = step.node, parent = child.parent; parent && child !== step.unit.node; child = parent, parent = parent.parent) {
         if (isFunctionWithBody(child) && child !== step.node) break;
