@@ -164,9 +164,42 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
       return normalized(a) === normalized(b) && !containsCall(a);
     };
 
+    /** A lookup of the same key in any table (`files.has(path)` for a write of `handles[path]`): a check on a sibling entry. */
+    const keyedReadIn = (node: ts.Node, key: ts.Expression): ts.Node | undefined => {
+      let found: ts.Node | undefined;
+      const visit = (current: ts.Node): void => {
+        if (found || (current !== node && isFunctionWithBody(current))) return;
+        const isLookup =
+          (ts.isCallExpression(current) && ts.isPropertyAccessExpression(skipParens(current.expression)) && LOOKUPS.has((skipParens(current.expression) as ts.PropertyAccessExpression).name.text)) ||
+          (ts.isBinaryExpression(current) && current.operatorToken.kind === ts.SyntaxKind.InKeyword);
+        const lookedUp = isLookup ? keyOfRead(current) : undefined;
+        if (lookedUp && sameKey(lookedUp, key)) {
+          found = current;
+          return;
+        }
+        ts.forEachChild(current, visit);
+      };
+      visit(node);
+      return found;
+    };
+
+    /** Every direct read of `container` in a function's own code (functions created there excluded), in source order. */
+    const directReadsOf = (unit: Unit, container: ts.Expression): ts.Node[] => {
+      const found: ts.Node[] = [];
+      const visit = (current: ts.Node): void => {
+        if (current !== unit.node && isFunctionWithBody(current)) return;
+        if (directRead(current, container)) found.push(current);
+        ts.forEachChild(current, visit);
+      };
+      visit(unit.node);
+      return found;
+    };
+
     return {
       sameContainer,
       sameKey,
+      keyedReadIn,
+      directReadsOf,
       keyOfRead,
       derivedLocals: (unit, container) => derivedLocals(unit.node, container),
       readIn: (node, unit, container) => findRead(node, container, derivedLocals(unit.node, container)),
@@ -177,6 +210,8 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
   },
 });
 
+/** Methods that look a key up in a table. */
+const LOOKUPS = new Set(['get', 'has']);
 const READ_METHODS = new Set(['get', 'has', 'keys', 'values', 'entries', 'forEach', 'hasOwnProperty']);
 const OBJECT_READS = new Set(['keys', 'values', 'entries', 'hasOwn', 'get', 'has', 'getOwnPropertyNames']);
 
@@ -226,6 +261,10 @@ export interface Reads {
   readIn(node: ts.Node, unit: Unit, container: ts.Expression): ts.Node | undefined;
   /** Whether two keys are the same variable, or the same expression without calls. */
   sameKey(a: ts.Expression, b: ts.Expression): boolean;
+  /** A `get`/`has`/`in` lookup of `key` in any table inside `node` (functions created there excluded). */
+  keyedReadIn(node: ts.Node, key: ts.Expression): ts.Node | undefined;
+  /** The direct reads of `container` in `unit`'s own code, in source order. */
+  directReadsOf(unit: Unit, container: ts.Expression): ts.Node[];
   /** The key a read looks up, if it looks one up. */
   keyOfRead(read: ts.Node): ts.Expression | undefined;
   /** Whether a `for … of` / `for … in` statement iterates `container`. */

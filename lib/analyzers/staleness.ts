@@ -32,9 +32,32 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
       const container = write.site.receiver;
       for (const { step, index, cut } of beforeSuspension(activation)) {
         const found = evidenceIn(step, container, cut, write, index === 0);
-        if (found) return found;
+        if (found) return rechecked(activation, write) ? undefined : found;
       }
       return undefined;
+    };
+
+    /**
+     * Whether the turn reads the container again after it gave control back and before the
+     * write (`setTimeout(() => { if (m.size === 0) m.clear() })`): the write then acts on
+     * the fresh read, which is the fix the report asks for.
+     */
+    const rechecked = (activation: readonly ActivationStep[], write: MapWrite): boolean => {
+      const container = write.site.receiver;
+      const writeKey = keyOf(write.site);
+      for (const step of activation) {
+        const from = step.point ? suspendsAt(step.point) : step.unit.node.getStart();
+        const to = step.node.getStart();
+        const again = reads.directReadsOf(step.unit, container).some((read) => {
+          if (read.getStart() < from || read.end > to) return false;
+          const readKey = reads.keyOfRead(read);
+          // Only a look at the same entry, or (for a whole-container write) at the whole container, is a re-check.
+          return readKey && writeKey ? reads.sameKey(readKey, writeKey) : !readKey && !writeKey;
+        });
+        if (again) return true;
+        if (step.point || step.enteredDeferred) return false;
+      }
+      return false;
     };
 
     /** A read before `cut` in `step`'s function that controls `step.node` or feeds it. */
@@ -52,11 +75,17 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
         }
       }
       if (constant) return undefined;
+      // Snapshot, await, clear: `clear()` drops what other turns added since the snapshot was taken.
+      if (!writeKey && write.site.operation === 'clear') {
+        const snapshot = reads.directReadsOf(step.unit, container).find((read) => read.end <= cut && !reads.keyOfRead(read));
+        if (snapshot) return { read: snapshot, how: 'iteration' };
+      }
       // A condition on another entry (`if (m.get(a)) …; await …; m.delete(b)`) says nothing about this one.
       const readIn = (node: ts.Node): ts.Node | undefined => {
         const read = readValue(node);
         const readKey = read && reads.keyOfRead(read);
-        if (!read) return undefined;
+        // A check of the same key in a sibling table (`files.has(path)`, then `handles[path] = …`) is stale alike.
+        if (!read) return writeKey ? before(reads.keyedReadIn(node, writeKey)) : undefined;
         // A keyed check says nothing about clearing the whole container; a size or an iteration says something about every entry.
         if (!writeKey) return readKey ? undefined : read;
         return !readKey || reads.sameKey(readKey, writeKey) ? read : undefined;
@@ -96,10 +125,21 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
 export function* beforeSuspension(activation: readonly ActivationStep[]): Generator<{ step: ActivationStep; index: number; cut: number }> {
   let suspendedBelow = false;
   for (const [index, step] of activation.entries()) {
-    const cut = suspendedBelow ? step.node.getStart() : step.point?.getStart();
+    const cut = suspendedBelow ? step.node.getStart() : step.point && suspendsAt(step.point);
     if (cut !== undefined) yield { step, index, cut };
     suspendedBelow ||= step.point !== undefined || step.enteredDeferred;
   }
+}
+
+/**
+ * Where control is given back at a suspension point: after an `await`'s or `yield`'s operand
+ * is evaluated (`await save(m.keys())` reads before it suspends), after a `for await`'s
+ * iterable expression, and at a deferring call itself.
+ */
+export function suspendsAt(point: ts.Node): number {
+  if (ts.isForOfStatement(point)) return point.expression.end;
+  if (ts.isAwaitExpression(point) || ts.isYieldExpression(point)) return point.end;
+  return point.getStart();
 }
 
 /** The expressions whose values a write or call takes: its key and value, or the call's arguments. */
