@@ -10,7 +10,7 @@ import { positionLabel } from './util/ast.js';
 
 export { createConfig, ConfigError, configKey, type AnalysisConfig, type AnalysisOptions, type GuardSpec, type ContextSpec, type Interleaving, type UnknownReceivers } from './analysis/config.js';
 export { applyDirectives, parseDirectives, type Comment, type Directive } from './analyzers/directives.js';
-export { describeFinding, type FindingMessageData } from './report.js';
+export { describeFinding, messageIdOf, type FindingMessageData } from './report.js';
 export type { Finding } from './analyzers/reach.js';
 export type { BlindSpot } from './analyzers/blindspots.js';
 export type { AnalysisFailure } from './analysis/faults.js';

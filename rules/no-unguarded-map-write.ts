@@ -11,6 +11,7 @@ import {
   describeFinding,
   describeProgramFailure,
   failuresInFile,
+  messageIdOf,
   findingsForFile,
   parseDirectives,
   type AnalysisConfig,
@@ -101,7 +102,7 @@ export const noUnguardedMapWrite = createRule<[RuleOptions], MessageIds>({
         for (const finding of outcome.kept) {
           context.report({
             loc: locOf(sourceFile, finding.node.getStart(sourceFile), finding.node.end),
-            messageId: 'unguardedWrite',
+            messageId: messageIdOf(finding),
             data: describeFinding(finding, context.cwd),
           });
         }

@@ -81,7 +81,7 @@ const propertySchemas: Record<string, JSONSchema4> = {
   interleaving: {
     type: 'string',
     enum: ['any', 'await'],
-    description: '`any`: every unguarded write a context reaches; `await`: only writes that run after the context gave control back. Default: `any`.',
+    description: '`any`: every unguarded write a context reaches; `await`: only writes an interleaving can make wrong (a stale read across a suspension, an entry conflict between turns). Default: `any`.',
   },
   unknownReceivers: {
     type: 'string',

@@ -1,5 +1,5 @@
 import type tsTypes from 'typescript';
-import { applyDirectives, blindSpotInFile, describeFailure, describeFinding, describeProgramFailure, failuresInFile, findingsForFile, parseDirectives, type AnalysisConfig, type Directive, type Finding } from '../index.js';
+import { applyDirectives, blindSpotInFile, describeFailure, describeFinding, describeProgramFailure, failuresInFile, findingsForFile, messageIdOf, parseDirectives, type AnalysisConfig, type Directive, type Finding } from '../index.js';
 import { formatMessage, RULE_ID, type MessageId } from '../../rules/meta.js';
 import type { ResolvedOptions } from '../../rules/options.js';
 import { commentsOf } from './comments.js';
@@ -16,7 +16,7 @@ export interface Problem {
   readonly endColumn: number;
   readonly messageId: MessageId;
   readonly message: string;
-  /** The finding behind an `unguardedWrite` report (context, chain, …). */
+  /** The finding behind an `unguardedWrite`, `staleRead` or `entryConflict` report (context, chain, …). */
   readonly finding?: Finding;
   /**
    * Set on a report that a directive silences — a finding covered by map-race-ignore, or any
@@ -59,8 +59,8 @@ export function problemsOf(program: tsTypes.Program, config: AnalysisConfig, opt
   };
   const ofFinding = (finding: Finding, suppressed?: Problem['suppressed']): Problem => ({
     ...at(finding.node.getStart(file), finding.node.end),
-    messageId: 'unguardedWrite',
-    message: formatMessage('unguardedWrite', describeFinding(finding, cwd)),
+    messageId: messageIdOf(finding),
+    message: formatMessage(messageIdOf(finding), describeFinding(finding, cwd)),
     finding,
     ...(suppressed ? { suppressed } : {}),
   });
