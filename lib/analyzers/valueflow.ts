@@ -3,7 +3,8 @@ import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
 import { isFunctionWithBody, isObjectCreate, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration, mayBeFunctionType, PRIMITIVE, typeLineage } from '../util/types.js';
-import { containerName, flowSitesAnalyzer, memberName, type FlowSites, type SiteKind, type StoreSite } from './flowsites.js';
+import { ANY_EVENT, containerName, flowSitesAnalyzer, memberName, NAMED_EVENT, type FlowSites, type ListenerSite, type SiteKind, type StoreSite } from './flowsites.js';
+import { eventNameOf } from '../util/events.js';
 import { syntaxAnalyzer, type SyntaxFacts, type Unit } from './syntax.js';
 
 /**
@@ -144,7 +145,7 @@ function listenersOf(context: FlowContext, call: ts.CallExpression, event: strin
   const callee = skipParens(call.expression);
   const emitter = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
   const found = new Map<Unit, FlowTarget>();
-  const sites = context.sites.sites('listener', event);
+  const sites = [...context.sites.sites('listener', event), ...namedListenerSites(context, event)];
   recordUsage([], [context.sites.probe('listener', event)]);
   for (const site of sites) {
     if (!sameEmitter(context, emitter, site.receiver)) continue;
@@ -154,6 +155,20 @@ function listenersOf(context: FlowContext, call: ts.CallExpression, event: strin
     }
   }
   return [...found.values()];
+}
+
+/**
+ * The listeners registered under an event named by an expression (`player.on(Events.Loaded, f)`)
+ * whose one literal value is `event` (any literal for an `emit` of a run-time name). A name
+ * the checker cannot pin to one literal (the `event` parameter of a forwarding `on`) matches
+ * nothing here: the wrapper's own call sites carry the name.
+ */
+function namedListenerSites(context: FlowContext, event: string): ListenerSite[] {
+  recordUsage([], [context.sites.probe('listener', NAMED_EVENT)]);
+  return context.sites.sites('listener', NAMED_EVENT).filter((site) => {
+    const name = eventNameOf(context.checker, site.event);
+    return name !== undefined && (event === ANY_EVENT || name === event);
+  });
 }
 
 function sameEmitter(context: FlowContext, a: ts.Expression | undefined, b: ts.Expression | undefined): boolean {
