@@ -183,6 +183,20 @@ function sameEmitter(context: FlowContext, a: ts.Expression | undefined, b: ts.E
   return (classA.flags & ts.SymbolFlags.Class) !== 0;
 }
 
+/** Names by which code reaches the global object. */
+const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(['globalThis', 'self', 'window', 'global']);
+
+/** `RUNTIME` for `globalThis.RUNTIME`, `(self as any).RUNTIME` or `window['RUNTIME']`. */
+function globalPropertyName(expression: ts.Expression): string | undefined {
+  const node = skipParens(expression);
+  let name: string | undefined;
+  if (ts.isPropertyAccessExpression(node)) name = node.name.text;
+  else if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) name = node.argumentExpression.text;
+  else return undefined;
+  const base = skipParens(node.expression);
+  return ts.isIdentifier(base) && GLOBAL_OBJECTS.has(base.text) ? name : undefined;
+}
+
 /** Work bounds for one query: beyond them the answer is what was found so far. */
 const MAX_STEPS = 4000;
 
@@ -518,6 +532,36 @@ class Search {
     const checker = this.#context.checker;
     const property = symbol ?? checker.getPropertyOfType(checker.getTypeAtLocation(receiver), name);
     if (property) this.propertySymbol(property, name, trail);
+    this.publishedMember(receiver, name, trail);
+  }
+
+  /**
+   * `globalThis.RUNTIME.record` or `(self as any).api.store`, where another file published
+   * an object on the global (`globalThis.RUNTIME = runtime`): the member `name` of every
+   * object or class instance written to that global property. The global's declared type
+   * (`declare global { var RUNTIME: { record(): void } }`, or `any`) says nothing of the
+   * object, so the walk follows the writes by the property's name; the test that the
+   * receiver is a property of a global is syntactic and comes first.
+   */
+  publishedMember(receiver: ts.Expression, name: string, trail: Trail | undefined): void {
+    const published = globalPropertyName(receiver);
+    if (published === undefined || !this.#first(`${published}\u0000${name}`, 'published')) return;
+    for (const site of this.#sites('property', published)) {
+      if (globalPropertyName(site.target) !== published) continue;
+      for (const origin of originsOf(this.#context, site.value)) this.memberOfOrigin(origin, name, stored(trail, site.node));
+    }
+  }
+
+  /** The member `name` of an object literal, or of the class a `new` makes. */
+  memberOfOrigin(origin: ts.Expression, name: string, trail: Trail | undefined): void {
+    this.#files.add(origin.getSourceFile());
+    if (ts.isObjectLiteralExpression(origin)) {
+      for (const element of origin.properties) if (memberName(element.name) === name) this.objectMember(element, trail);
+    } else if (ts.isNewExpression(origin)) {
+      const type = this.#context.checker.getTypeAtLocation(origin);
+      const member = type.getProperty(name);
+      if (member) this.propertySymbol(member, name, trail);
+    }
   }
 
   /** A property's values: its declarations, every write to it, and for an interface member its implementations. */
