@@ -6,7 +6,7 @@
 // (`analysisFailed` reports, each a contained fault; see lib/analysis/faults.ts), crashes
 // (the rule, ESLint or the CLI threw), and time.
 //
-//   node scripts/robustness.mjs <checkout-dir> [--json out.json] [--skip-cli | --skip-rule] [field-run options…]
+//   node scripts/robustness.mjs <checkout-dir> [--json out.json] [--skip-cli | --skip-rule] [--cli-project <tsconfig>]... [field-run options…]
 //
 // Exit code: 0 when nothing failed and nothing crashed, 1 otherwise, 3 bad usage.
 
@@ -21,7 +21,7 @@ const scriptDir = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
 const dir = argv.find((arg) => !arg.startsWith('-'));
 if (!dir) {
-  console.error('usage: node scripts/robustness.mjs <checkout-dir> [--json out.json] [--skip-cli | --skip-rule] [field-run options…]');
+  console.error('usage: node scripts/robustness.mjs <checkout-dir> [--json out.json] [--skip-cli | --skip-rule] [--cli-project <tsconfig>]... [field-run options…]');
   process.exit(3);
 }
 const jsonAt = argv.indexOf('--json');
@@ -29,7 +29,12 @@ const jsonOut = jsonAt >= 0 ? argv[jsonAt + 1] : undefined;
 const skipCli = argv.includes('--skip-cli');
 // --skip-rule: only the CLI (e.g. to rerun it after a CLI change without the slow ESLint passes).
 const skipRule = argv.includes('--skip-rule');
-const passOn = argv.filter((arg, index) => arg !== dir && arg !== '--skip-cli' && arg !== '--skip-rule' && index !== jsonAt && index !== jsonAt + 1);
+// --cli-project <tsconfig> (repeatable): passed to the CLI as -p, for a checkout without a
+// root tsconfig.json (a monorepo whose packages each have one).
+const cliProjects = argv.flatMap((arg, index) => (arg === '--cli-project' && index + 1 < argv.length ? [argv[index + 1]] : []));
+// Arguments this script reads itself; the rest go to field-run.
+const own = new Set(argv.flatMap((arg, index) => (arg === '--json' || arg === '--cli-project' ? [index, index + 1] : [])));
+const passOn = argv.filter((arg, index) => arg !== dir && arg !== '--skip-cli' && arg !== '--skip-rule' && !own.has(index));
 const root = fs.realpathSync(path.resolve(dir));
 const maxBuffer = 512 * 1024 * 1024;
 
@@ -51,7 +56,7 @@ function ruleModes() {
 
 function cli() {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [path.join(scriptDir, '../bin/map-race.js'), '--interleaving', 'any', '--format', 'json'], { cwd: root, encoding: 'utf8', maxBuffer });
+  const run = spawnSync(process.execPath, [path.join(scriptDir, '../bin/map-race.js'), ...cliProjects.flatMap((project) => ['-p', project]), '--interleaving', 'any', '--format', 'json'], { cwd: root, encoding: 'utf8', maxBuffer });
   const ms = performance.now() - started;
   let problems;
   try {
