@@ -18,7 +18,8 @@ import { invocationNames, promiseOfExecutor, valueFlowAnalyzer } from './valuefl
  * the value forward: returned from a function (`return new Promise(…)`, also an arrow's
  * body) to the calls of that function, held in a `const`/`let` of the same function or
  * module, passed through `await` and `then` chains, up to a few returns deep; each
- * `await` it reaches is a continuation that resumes after that `await`. A promise
+ * `await` it reaches is a continuation that resumes after that `await`, and an async
+ * function resumed so settles its own promise, so its callers' awaits resume too. A promise
  * stored in a field or a collection, or made by `Promise.withResolvers()`, is not
  * followed yet. Asked only for unresolved calls of functions the reach walk visits.
  */
@@ -90,7 +91,7 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
       if (depth > MAX_DEPTH) return [];
       recordUsage([expression.getSourceFile()]);
       const { node, parent } = outermost(expression);
-      if (ts.isAwaitExpression(parent)) return awaitContinuation(parent, outcome);
+      if (ts.isAwaitExpression(parent)) return awaitContinuation(parent, outcome, depth);
       if (ts.isPropertyAccessExpression(parent) && parent.expression === node) return chainContinuations(parent, outcome, depth);
       if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === node)) {
         const returning = ts.isArrowFunction(parent) ? parent : ts.findAncestor(parent, isFunctionWithBody);
@@ -106,11 +107,14 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
      * `await p`: the rest of the awaiting function, resumed after the `await`. A rejection
      * resumes it only where a `try` around the `await` catches it (its `catch`/`finally`).
      */
-    const awaitContinuation = (awaited: ts.AwaitExpression, outcome: Outcome): Continuation[] => {
+    const awaitContinuation = (awaited: ts.AwaitExpression, outcome: Outcome, depth: number): Continuation[] => {
       const owner = ts.findAncestor(awaited.parent, (node) => isFunctionWithBody(node) || ts.isSourceFile(node));
-      if (outcome === 'rejected' && !insideTry(awaited, owner)) return [];
       const unit = owner && syntax.unitOf(owner);
-      return unit ? [{ unit, resumeAt: awaited, via: awaited }] : [];
+      if (!unit) return [];
+      // An async function that resumes then settles its own promise: its callers' awaits resume in turn.
+      const settlesOwn = owner && isFunctionWithBody(owner) && isAsync(owner) ? callersOf(owner, 'fulfilled', depth) : [];
+      if (outcome === 'rejected' && !insideTry(awaited, owner)) return callersOf(owner as FunctionWithBody, 'rejected', depth);
+      return [{ unit, resumeAt: awaited, via: awaited }, ...settlesOwn];
     };
 
     /**
@@ -134,7 +138,7 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
 
     /** The calls of a function that returns the promise: each call's value is the promise. */
     const callersOf = (fn: FunctionWithBody, outcome: Outcome, depth: number): Continuation[] => {
-      if (!returnedExpressions(fn).length) return [];
+      if (!isFunctionWithBody(fn) || ts.isSourceFile(fn) || (!isAsync(fn) && !returnedExpressions(fn).length)) return [];
       const found: Continuation[] = [];
       for (const name of invocationNames(fn)) {
         const probe = sites.probe('invoke', name);
@@ -185,6 +189,10 @@ function escapesExecutor(name: ts.Identifier, executor: FunctionWithBody): boole
   };
   if (executor.body) visit(executor.body);
   return escapes;
+}
+
+function isAsync(fn: FunctionWithBody): boolean {
+  return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
 }
 
 /** Whether a `try` block of the same function encloses `node`: a rejection there goes to its `catch`/`finally`. */
