@@ -131,7 +131,7 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
         for (const { unit: callee, storedAt, passedThrough } of targets) {
           edges.push({ kind: 'call', from: unit, to: callee, site: call, call, storedAt, passedThrough, argumentOffset });
         }
-        if (ts.isCallExpression(call) && targets.length === 0) {
+        if (ts.isCallExpression(call)) {
           for (const { unit: waiting, resumeAt, via } of settlement.continuationsOf(call)) {
             edges.push({ kind: 'settles', from: unit, to: waiting, site: call, call, resumeAt, settledVia: via });
           }
