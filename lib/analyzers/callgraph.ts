@@ -220,8 +220,8 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
 /**
  * A trap of a `new Proxy(target, { get, apply, … })` handler runs when the proxy is used
  * (a property read, a call), by whoever uses it: not a function stored for later by the
- * code that creates the proxy. (Uses of proxies are not followed yet: a trap is reached
- * only through calls the walk resolves to it.)
+ * code that creates the proxy. Uses of a proxy reach its traps through value flow
+ * (`proxiedMember`, `proxyCall`).
  */
 function isProxyTrap(node: ts.Node): boolean {
   const member = ts.isObjectLiteralExpression(node.parent) ? node : node.parent;
