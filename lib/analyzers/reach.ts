@@ -11,6 +11,7 @@ import { mutationsAnalyzer, type MapWrite } from './mutations.js';
 import { ownershipAnalyzer, THIS_PARAMETER, type Ownership, type OwnershipScope } from './ownership.js';
 import type { Unit } from './syntax.js';
 import { positionLabel, skipParens } from '../util/ast.js';
+import { projectDirOf } from '../workspace/boundaries.js';
 import { ELEMENT_CALLBACKS } from './valueflow.js';
 
 /**
@@ -161,7 +162,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
             const point = awaitMode ? pointAt(visit, write.site.node) : undefined;
             if (awaitMode && !point) continue;
             if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
-            const chain = chainOf(visit);
+            const chain = chainOf(visit, write.site.node.getSourceFile());
             records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration: containerDeclaration(write) });
             break;
           }
@@ -194,10 +195,10 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       edge.passedThrough?.some((passed) => guards.callbackLock(passed.call, passed.index) !== undefined) === true;
 
     /** The functions from the context to `visit`, in the order control reaches them, with the values called on the way. */
-    const chainOf = (visit: Visit): string[] => {
+    const chainOf = (visit: Visit, writeFile: ts.SourceFile): string[] => {
       const chain: string[] = [];
       for (let step: Visit | undefined = visit; step; step = step.previous) {
-        chain.unshift(step.unit.name);
+        chain.unshift(hopLabel(step.unit, step.previous?.unit.file ?? writeFile, config.cwd));
         const through = step.edge;
         if (through?.storedAt && through.call) {
           chain.unshift(`${calleeText(through.call)} (stored at ${positionLabel(through.storedAt, config.cwd)})`);
@@ -435,4 +436,15 @@ function describeContainer(write: MapWrite): string {
   const text = write.site.receiver.getText().replace(/\s+/g, ' ');
   const name = text.length > 40 ? `${text.slice(0, 37)}...` : text;
   return `${write.mapKind} '${name}'`;
+}
+
+/**
+ * A function of a chain, with its file when control crossed into another package or
+ * project on the way to it (`packages/core/src/network.ts: NetworkSubsystem.onMessage`):
+ * the context's function is measured against the written file (so a context in another
+ * package says where it is), every later function against its caller.
+ */
+function hopLabel(unit: Unit, from: ts.SourceFile, cwd: string): string {
+  if (projectDirOf(unit.file.fileName) === projectDirOf(from.fileName)) return unit.name;
+  return `${positionLabel(unit.node, cwd).replace(/:\d+$/, '')}: ${unit.name}`;
 }
