@@ -3,7 +3,7 @@ import path from 'node:path';
 import type tsTypes from 'typescript';
 import ts from '../util/typescript.cjs';
 import { layoutFor, stampOf, type Layout, type Project } from './layout.js';
-import { resolveToSources } from './sources.js';
+import { resolveToSources, sourceOfDeclaration } from './sources.js';
 
 /**
  * The workspace view of a program: the other programs whose analysis can report a write in
@@ -74,30 +74,29 @@ function configFileOf(program: tsTypes.Program): string | undefined {
 
 /** Whether the program imports a workspace package it holds as declarations only, or could not resolve. */
 function lacksWorkspaceSources(program: tsTypes.Program, layout: Layout): boolean {
+  const withSources = new Set<string>();
+  const ownFiles: tsTypes.SourceFile[] = [];
   for (const file of program.getSourceFiles()) {
+    const inNodeModules = file.fileName.includes('/node_modules/');
     if (file.isDeclarationFile) {
-      const pkg = layout.packageOf(file.fileName);
-      if (pkg && !file.fileName.slice(pkg.dir.length).split('/').includes('node_modules')) return true;
-      if (/\/node_modules\//.test(file.fileName) && installedWorkspacePackage(file.fileName, layout)) return true;
+      // A declaration built from a workspace package's source (not a hand-written one).
+      if (sourceOfDeclaration(layout, file.fileName)) return true;
       continue;
     }
-    if (program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/')) continue;
+    if (inNodeModules) continue;
+    ownFiles.push(file);
+    const pkg = layout.packageOf(file.fileName);
+    if (pkg) withSources.add(pkg.dir);
+  }
+  for (const file of ownFiles) {
     for (const specifier of importsOf(file)) {
       if (specifier.startsWith('.')) continue;
       const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
       const pkg = layout.packageNamed(name);
-      if (pkg && !program.getSourceFiles().some((other) => !other.isDeclarationFile && other.fileName.startsWith(`${pkg.dir}/`))) return true;
+      if (pkg && !withSources.has(pkg.dir)) return true;
     }
   }
   return false;
-}
-
-function installedWorkspacePackage(fileName: string, layout: Layout): boolean {
-  const parts = fileName.split('/');
-  const at = parts.lastIndexOf('node_modules');
-  const first = parts[at + 1] ?? '';
-  const name = first.startsWith('@') ? `${first}/${parts[at + 2] ?? ''}` : first;
-  return layout.packageNamed(name) !== undefined;
 }
 
 /** The module specifiers a file imports (TypeScript collects them while building the program). */

@@ -47,7 +47,10 @@ function withFile(resolved: tsTypes.ResolvedModuleWithFailedLookupLocations, fil
 }
 
 /** A `.d.ts` of a workspace package — its own, or an installed copy's with the same package name — mapped to the source it is built from. */
-function sourceOfDeclaration(layout: Layout, declaration: string): string | undefined {
+export function sourceOfDeclaration(layout: Layout, declaration: string): string | undefined {
+  // Most declarations come from other packages (lib files, @types): a name test, before any file system call.
+  const installedAs = installedPackageOf(declaration);
+  if (installedAs && !layout.packageNamed(installedAs.name)) return undefined;
   const real = realpath(declaration);
   let pkg = layout.packageOf(real);
   let target = real;
