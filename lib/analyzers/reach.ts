@@ -119,6 +119,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         const edges = contained(failures, visit.unit.node, 'callgraph', [] as readonly Edge[], () => callgraph.edgesOf(visit.unit));
         for (const edge of edges) {
           if (config.isIgnoredFile(edge.to.file.fileName) || isNotRunByCaller(edge) || isRunByLock(edge)) continue;
+          if (before(visit, edge.site)) continue;
           if (waitsForEntry(visit, edge)) continue;
           take(visit, edge);
         }
@@ -174,6 +175,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       /** One write, in each state its function was reached in: reported on the first unguarded path to a shared container. */
       const checkWrite = (write: MapWrite, unitVisits: readonly Visit[]): void => {
         for (const visit of unitVisits) {
+          if (before(visit, write.site.node)) continue;
           if (isHeld(visit, write.site.node)) {
             const declaration = containerDeclaration(write);
             if (declaration) locked.push([declaration, write.site.node]);
@@ -258,7 +260,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
 
     /** An edge into a function stored or subscribed for later events: each run starts a turn. */
     const startsTurn = (edge: Edge): boolean => {
-      if (edge.kind === 'stored') return true;
+      if (edge.kind === 'stored' || edge.kind === 'settles') return true;
       const deferral = edge.kind === 'argument' && edge.call && edge.argumentIndex !== undefined ? interleaving.deferral(edge.call, edge.argumentIndex) : undefined;
       return deferral?.kind === 'stored' || (deferral?.kind === 'listener' && deferral.subscription === true);
     };
@@ -296,6 +298,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
           chain.unshift(`${calleeText(through.call)} (stored at ${positionLabel(through.storedAt, config.cwd)})`);
         } else if (through?.registeredAt && through.call) {
           chain.unshift(`${calleeText(through.call)} (listener registered at ${positionLabel(through.registeredAt, config.cwd)})`);
+        } else if (through?.kind === 'settles' && through.call && through.settledVia) {
+          chain.unshift(`${calleeText(through.call)} (settles the promise awaited at ${positionLabel(through.settledVia, config.cwd)})`);
         }
       }
       return chain;
@@ -352,9 +356,27 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         // given back yet until the function itself awaits.
         guarded = false;
         point = undefined;
+      } else if (edge.kind === 'settles') {
+        // What waits for the settled promise resumes in a later microtask, with the lock
+        // state of the code that waits, having given control back at its await.
+        guarded = heldByWaiter(edge);
+        sharedLock = undefined;
+        point = awaitMode ? (edge.resumeAt ?? edge.settledVia) : undefined;
       }
-      const repeats = edge.kind === 'stored' || edge.kind === 'handler' || (edge.kind === 'argument' && repeatsCallback(edge));
-      return { unit: edge.to, guarded, point, previous: visit, edge, sharedLock, lockIfChecked, repeats };
+      const repeats = edge.kind === 'stored' || edge.kind === 'handler' || edge.kind === 'settles' || (edge.kind === 'argument' && repeatsCallback(edge));
+      return { unit: edge.to, guarded, point, previous: visit, edge, sharedLock, lockIfChecked, repeats, resumeAt: edge.kind === 'settles' ? edge.resumeAt : undefined };
+    };
+
+    /**
+     * Whether the code a settled promise resumes holds a lock: its function is the callback
+     * of an exclusive lock (`locks.request('k', async () => { await reply; … })`). A lock
+     * its callers hold is not seen.
+     */
+    const heldByWaiter = (edge: Edge): boolean => {
+      const holder = edge.to.node.parent;
+      if (!holder || !(ts.isCallExpression(holder) || ts.isNewExpression(holder))) return false;
+      const index = holder.arguments?.findIndex((argument) => skipParens(argument) === edge.to.node) ?? -1;
+      return index >= 0 && guards.callbackLock(holder, index)?.kind === 'exclusive';
     };
 
     const argumentFor = (edge: Edge, index: number): ts.Expression | 'shared' | undefined => {
@@ -540,6 +562,13 @@ interface Visit {
   readonly sharedLock?: string;
   /** Entered as a Web Lock callback with `ifAvailable: true`: guarded where it checked the lock. */
   readonly lockIfChecked?: boolean;
+  /** Entered where a settled promise resumes it: only what runs after this `await` is reached. */
+  readonly resumeAt?: ts.Node;
+}
+
+/** Whether `node` runs before the `await` at which `visit` resumed its function: not reached on this visit. */
+function before(visit: Visit, node: ts.Node): boolean {
+  return visit.resumeAt !== undefined && node.getStart() < visit.resumeAt.end;
 }
 
 /** `this.onData`, `handlers[op]`: the callee as written, short. */
@@ -549,7 +578,7 @@ function calleeText(call: ts.CallExpression | ts.NewExpression): string {
 }
 
 function sameState(a: Visit, b: Visit): boolean {
-  return a.guarded === b.guarded && !a.point === !b.point && !a.lockIfChecked === !b.lockIfChecked && !a.repeats === !b.repeats;
+  return a.guarded === b.guarded && !a.point === !b.point && !a.lockIfChecked === !b.lockIfChecked && !a.repeats === !b.repeats && a.resumeAt === b.resumeAt;
 }
 
 /** An unguarded write to a shared map, as the rule reports it. */

@@ -500,6 +500,12 @@ class Search {
   /** `p.then(f => …)`: f is p's value; `list.forEach(f => …)`: f is an element; `list.reduce((acc, f) => …, init)`. */
   callbackParameter(callback: ts.Node, index: number, trail: Trail | undefined): void {
     const call = skipParenParent(callback);
+    // A resolver that `new Promise` hands its executor is where a settling function comes from (see `settlement`).
+    if (this.#mode === 'origins' && index <= 1 && call && promiseOfExecutor(callback) && ts.isFunctionLike(callback)) {
+      const name = callback.parameters[index]?.name;
+      if (name && ts.isIdentifier(name)) this.#origins.add(name);
+      return;
+    }
     if (!call || !ts.isCallExpression(call) || !call.arguments.some((argument) => skipParens(argument) === callback)) return;
     const callee = skipParens(call.expression);
     if (!ts.isPropertyAccessExpression(callee)) return;
@@ -843,8 +849,19 @@ function skipParenParent(node: ts.Node): ts.Node | undefined {
   return current;
 }
 
+/**
+ * `new Promise(executor)` when `callback` is that executor: the promise its resolvers
+ * settle (by name; `settlement` checks with the checker that it is the global `Promise`).
+ */
+export function promiseOfExecutor(callback: ts.Node): ts.NewExpression | undefined {
+  const holder = skipParenParent(callback);
+  if (!holder || !ts.isNewExpression(holder) || !holder.arguments?.[0] || skipParens(holder.arguments[0]) !== callback) return undefined;
+  const callee = skipParens(holder.expression);
+  return ts.isIdentifier(callee) && callee.text === 'Promise' ? holder : undefined;
+}
+
 /** The names a call of `fn` can use: its own name, its variable's or property's, its class's for a constructor. */
-function invocationNames(fn: ts.SignatureDeclaration): string[] {
+export function invocationNames(fn: ts.SignatureDeclaration): string[] {
   if (ts.isConstructorDeclaration(fn)) {
     const name = fn.parent.name?.text;
     return name ? [name, 'super'] : ['super'];
