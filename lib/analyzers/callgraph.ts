@@ -131,7 +131,7 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
         for (const { unit: callee, storedAt, passedThrough } of targets) {
           edges.push({ kind: 'call', from: unit, to: callee, site: call, call, storedAt, passedThrough, argumentOffset });
         }
-        if (ts.isCallExpression(call) && targets.length === 0) {
+        if (ts.isCallExpression(call)) {
           for (const { unit: waiting, resumeAt, via } of settlement.continuationsOf(call)) {
             edges.push({ kind: 'settles', from: unit, to: waiting, site: call, call, resumeAt, settledVia: via });
           }
@@ -220,8 +220,8 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
 /**
  * A trap of a `new Proxy(target, { get, apply, … })` handler runs when the proxy is used
  * (a property read, a call), by whoever uses it: not a function stored for later by the
- * code that creates the proxy. (Uses of proxies are not followed yet: a trap is reached
- * only through calls the walk resolves to it.)
+ * code that creates the proxy. Uses of a proxy reach its traps through value flow
+ * (`proxiedMember`, `proxyCall`).
  */
 function isProxyTrap(node: ts.Node): boolean {
   const member = ts.isObjectLiteralExpression(node.parent) ? node : node.parent;

@@ -13,6 +13,7 @@ import type { Unit } from './syntax.js';
 import { positionLabel, skipParens } from '../util/ast.js';
 import { projectDirOf } from '../workspace/boundaries.js';
 import { ELEMENT_CALLBACKS } from './valueflow.js';
+import { isOneShotListener } from '../util/listeners.js';
 import { contained, throwIfInjected, type AnalysisFailure } from '../analysis/faults.js';
 import { stalenessAnalyzer, type ActivationStep } from './staleness.js';
 import { entryConflictAnalyzer } from './entryconflict.js';
@@ -77,6 +78,9 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       const visits = new Map<Unit, Visit[]>();
       const incoming = new Map<Unit, { edge: Edge; from: Visit }[]>();
       const root: Visit = { unit: context.unit, guarded: false, point: undefined, previous: undefined };
+      // A listener for one event (`once`, or one that removes itself: "wait for ready") that
+      // settles a promise resumes start-up code, not a turn of every message.
+      const oneShot = isOneShotListener(context.registration, context.unit.node);
       visits.set(context.unit, [root]);
       const queue: Visit[] = [root];
       // A function value that came into a function through its parameter at call site C can
@@ -119,7 +123,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         const edges = contained(failures, visit.unit.node, 'callgraph', [] as readonly Edge[], () => callgraph.edgesOf(visit.unit));
         for (const edge of edges) {
           if (config.isIgnoredFile(edge.to.file.fileName) || isNotRunByCaller(edge) || isRunByLock(edge)) continue;
-          if (before(visit, edge.site)) continue;
+          if (before(visit, edge.site) || (edge.kind === 'settles' && oneShot && !repeatsOnTheWay(visit))) continue;
           if (waitsForEntry(visit, edge)) continue;
           take(visit, edge);
         }
@@ -564,6 +568,12 @@ interface Visit {
   readonly lockIfChecked?: boolean;
   /** Entered where a settled promise resumes it: only what runs after this `await` is reached. */
   readonly resumeAt?: ts.Node;
+}
+
+/** Whether the path to `visit` entered something run again and again (a listener, a stored function). */
+function repeatsOnTheWay(visit: Visit): boolean {
+  for (let step: Visit | undefined = visit; step; step = step.previous) if (step.repeats) return true;
+  return false;
 }
 
 /** Whether `node` runs before the `await` at which `visit` resumed its function: not reached on this visit. */

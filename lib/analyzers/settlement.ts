@@ -17,10 +17,11 @@ import { invocationNames, promiseOfExecutor, valueFlowAnalyzer } from './valuefl
  * Promise(executor)` of the global `Promise`. From that promise the analysis follows
  * the value forward: returned from a function (`return new Promise(…)`, also an arrow's
  * body) to the calls of that function, held in a `const`/`let` of the same function or
- * module, passed through `await` and `then` chains, up to a few returns deep; each
- * `await` it reaches is a continuation that resumes after that `await`. A promise
- * stored in a field or a collection, or made by `Promise.withResolvers()`, is not
- * followed yet. Asked only for unresolved calls of functions the reach walk visits.
+ * module, kept in a field (`this.promise = new Promise(…)`: its reads, on the objects the
+ * resolver was called on), passed through `await` and `then` chains, up to a few steps deep; each
+ * `await` it reaches is a continuation that resumes after that `await`, and an async
+ * function resumed so settles its own promise, so its callers' awaits resume too. A promise
+ * stored in a collection, or made by `Promise.withResolvers()`, is not followed yet. Asked only for unresolved calls of functions the reach walk visits.
  */
 export const settlementAnalyzer = defineAnalyzer<Settlement>({
   name: 'settlement',
@@ -37,7 +38,8 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
       if (!hasEscapingResolvers() || !mayBeResolverCall(call)) return [];
       let known = memo.get(call);
       if (!known) {
-        known = settledPromisesOf(call).flatMap(({ promise, outcome }) => followPromise(promise, outcome, 0));
+        const holders = holdersOf(call);
+        known = settledPromisesOf(call).flatMap(({ promise, outcome }) => followPromise(promise, outcome, 0, holders));
         memo.set(call, known);
       }
       return known;
@@ -85,12 +87,27 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
       return (symbol?.declarations ?? []).some((declaration) => isLibraryDeclaration(program, declaration));
     };
 
-    /** Where a promise value goes from `expression`, and the continuations it meets there when it settles with `outcome`. */
-    const followPromise = (expression: ts.Expression, outcome: Outcome, depth: number): Continuation[] => {
+    /**
+     * `task.resolve(x)`: the objects the resolver was called on (their allocations), so that
+     * only the same objects' promise fields count as settled (`await task.promise`), not
+     * those of every instance of the class. Undefined for a resolver called by name.
+     */
+    const holdersOf = (call: ts.CallExpression): readonly ts.Expression[] | undefined => {
+      const callee = skipParens(call.expression);
+      return ts.isPropertyAccessExpression(callee) ? valueflow.originsOf(callee.expression) : undefined;
+    };
+
+    /**
+     * Where a promise value goes from `expression`, and the continuations it meets there when
+     * it settles with `outcome`. `holders`: for a promise kept in a field, the objects whose field it is.
+     */
+    const followPromise = (expression: ts.Expression, outcome: Outcome, depth: number, holders?: readonly ts.Expression[]): Continuation[] => {
       if (depth > MAX_DEPTH) return [];
       recordUsage([expression.getSourceFile()]);
       const { node, parent } = outermost(expression);
-      if (ts.isAwaitExpression(parent)) return awaitContinuation(parent, outcome);
+      const field = fieldHolding(node, parent);
+      if (field) return fieldUses(field, outcome, depth, holders);
+      if (ts.isAwaitExpression(parent)) return awaitContinuation(parent, outcome, depth);
       if (ts.isPropertyAccessExpression(parent) && parent.expression === node) return chainContinuations(parent, outcome, depth);
       if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === node)) {
         const returning = ts.isArrowFunction(parent) ? parent : ts.findAncestor(parent, isFunctionWithBody);
@@ -106,11 +123,14 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
      * `await p`: the rest of the awaiting function, resumed after the `await`. A rejection
      * resumes it only where a `try` around the `await` catches it (its `catch`/`finally`).
      */
-    const awaitContinuation = (awaited: ts.AwaitExpression, outcome: Outcome): Continuation[] => {
+    const awaitContinuation = (awaited: ts.AwaitExpression, outcome: Outcome, depth: number): Continuation[] => {
       const owner = ts.findAncestor(awaited.parent, (node) => isFunctionWithBody(node) || ts.isSourceFile(node));
-      if (outcome === 'rejected' && !insideTry(awaited, owner)) return [];
       const unit = owner && syntax.unitOf(owner);
-      return unit ? [{ unit, resumeAt: awaited, via: awaited }] : [];
+      if (!unit) return [];
+      // An async function that resumes then settles its own promise: its callers' awaits resume in turn.
+      const settlesOwn = owner && isFunctionWithBody(owner) && isAsync(owner) ? callersOf(owner, 'fulfilled', depth) : [];
+      if (outcome === 'rejected' && !insideTry(awaited, owner)) return callersOf(owner as FunctionWithBody, 'rejected', depth);
+      return [{ unit, resumeAt: awaited, via: awaited }, ...settlesOwn];
     };
 
     /**
@@ -134,7 +154,7 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
 
     /** The calls of a function that returns the promise: each call's value is the promise. */
     const callersOf = (fn: FunctionWithBody, outcome: Outcome, depth: number): Continuation[] => {
-      if (!returnedExpressions(fn).length) return [];
+      if (!isFunctionWithBody(fn) || ts.isSourceFile(fn) || (!isAsync(fn) && !returnedExpressions(fn).length)) return [];
       const found: Continuation[] = [];
       for (const name of invocationNames(fn)) {
         const probe = sites.probe('invoke', name);
@@ -146,6 +166,54 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
         }
       }
       return found;
+    };
+
+    /**
+     * A promise kept in a field (`this.promise = new Promise(…)`, `promise = new Promise(…)`
+     * as a class field): every read of that property elsewhere (`await task.promise`), on an
+     * object allocated where the resolver's object was when the resolver was called through
+     * one, else on any.
+     */
+    const fieldUses = (field: ts.MemberName, outcome: Outcome, depth: number, holders: readonly ts.Expression[] | undefined): Continuation[] => {
+      const symbol = checker.getSymbolAtLocation(field);
+      if (!symbol || ts.isPrivateIdentifier(field)) return [];
+      const found: Continuation[] = [];
+      for (const read of propertyReads(field.text)) {
+        if (checker.getSymbolAtLocation(read.name) !== symbol) continue;
+        if (holders && holders.length > 0) {
+          const origins = valueflow.originsOf(read.expression);
+          if (origins.length > 0 && !origins.some((origin) => holders.includes(origin))) continue;
+        }
+        found.push(...followPromise(read, outcome, depth + 1));
+      }
+      return found;
+    };
+
+    /** Every `x.name` read in the program's own files, by name, found once per name (the file's text is searched before its tree). */
+    const readsByName = new Map<string, readonly ts.PropertyAccessExpression[]>();
+    const propertyReads = (name: string): readonly ts.PropertyAccessExpression[] => {
+      let reads = readsByName.get(name);
+      if (!reads) {
+        const found: ts.PropertyAccessExpression[] = [];
+        for (const file of program.getSourceFiles()) {
+          if (file.isDeclarationFile || pass.config.isIgnoredFile(file.fileName) || !file.text.includes(`.${name}`)) continue;
+          const visit = (node: ts.Node): void => {
+            if (ts.isPropertyAccessExpression(node) && node.name.text === name && !isWriteTarget(node)) found.push(node);
+            ts.forEachChild(node, visit);
+          };
+          visit(file);
+        }
+        readsByName.set(name, (reads = found));
+      }
+      recordUsage(new Set(reads.map((read) => read.getSourceFile())), [propertyReadProbe(name, reads)]);
+      return reads;
+    };
+
+    /** Whether a later program's reads of `name` are in the same files (the cached continuations still hold). */
+    const propertyReadProbe = (name: string, reads: readonly ts.PropertyAccessExpression[]) => {
+      const files = new Set(reads.map((read) => read.getSourceFile().fileName));
+      return (later: ts.Program): boolean =>
+        later.getSourceFiles().every((file) => file.isDeclarationFile || files.has(file.fileName) === file.text.includes(`.${name}`));
     };
 
     /** A local or module variable holding the promise: every read of it in its scope. */
@@ -168,6 +236,22 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
   },
 });
 
+/** `this.promise = <node>` or a class field `promise = <node>`: the field's name. */
+function fieldHolding(node: ts.Expression, parent: ts.Node): ts.MemberName | undefined {
+  if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(parent.left)) {
+    return parent.left.name;
+  }
+  if (ts.isPropertyDeclaration(parent) && parent.initializer === node && (ts.isIdentifier(parent.name) || ts.isPrivateIdentifier(parent.name))) return parent.name;
+  return undefined;
+}
+
+/** `o.p = v`, `o.p += v`, `o.p++`, `delete o.p`: a write of the property, not a read of its value. */
+function isWriteTarget(node: ts.PropertyAccessExpression): boolean {
+  const parent = node.parent;
+  if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment) return true;
+  return ts.isDeleteExpression(parent);
+}
+
 /** How a resolver settles its promise: `resolve` fulfils it, `reject` rejects it. */
 type Outcome = 'fulfilled' | 'rejected';
 
@@ -185,6 +269,10 @@ function escapesExecutor(name: ts.Identifier, executor: FunctionWithBody): boole
   };
   if (executor.body) visit(executor.body);
   return escapes;
+}
+
+function isAsync(fn: FunctionWithBody): boolean {
+  return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
 }
 
 /** Whether a `try` block of the same function encloses `node`: a rejection there goes to its `catch`/`finally`. */

@@ -354,6 +354,8 @@ class Search {
       this.elementAccess(node, trail);
     } else if (ts.isCallExpression(node)) {
       this.callResult(node, trail);
+    } else if (isProxyConstruction(node)) {
+      if (this.#mode === 'functions') this.proxyCall(node, trail);
     } else if (ts.isAwaitExpression(node)) {
       this.expression(node.expression, trail);
     } else if (ts.isConditionalExpression(node)) {
@@ -567,8 +569,46 @@ class Search {
   property(receiver: ts.Expression, name: string, symbol: ts.Symbol | undefined, trail: Trail | undefined): void {
     const checker = this.#context.checker;
     const property = symbol ?? checker.getPropertyOfType(checker.getTypeAtLocation(receiver), name);
+    const known = this.#found.size;
     if (property) this.propertySymbol(property, name, trail);
     this.publishedMember(receiver, name, trail);
+    if (this.#found.size === known) this.proxiedMember(receiver, trail);
+  }
+
+  /**
+   * `rpc.hello(…)` where `rpc` is a `new Proxy(target, { get })` (an RPC stub): a member of
+   * a proxy is whatever its `get` trap returns, whatever the name. Asked only when the
+   * property's declarations gave nothing, and only in a program that makes proxies.
+   */
+  proxiedMember(receiver: ts.Expression, trail: Trail | undefined): void {
+    if (this.#mode !== 'functions' || this.#sites('invoke', 'Proxy').length === 0) return;
+    for (const origin of originsOf(this.#context, receiver)) {
+      for (const trap of this.#proxyTraps(origin, 'get')) this.returns(trap, trail);
+    }
+  }
+
+  /** `new Proxy(target, handler)` called: its `apply` trap runs, or the target when it has none. */
+  proxyCall(proxy: ts.NewExpression, trail: Trail | undefined): void {
+    const traps = this.#proxyTraps(proxy, 'apply');
+    for (const trap of traps) this.#addFunction(trap.node, trail);
+    if (traps.length === 0 && proxy.arguments?.[0]) this.expression(proxy.arguments[0], trail);
+  }
+
+  /** The `name` traps of a `new Proxy(target, handler)`: members of the handler's object literals. */
+  #proxyTraps(proxy: ts.Expression, name: string): Unit[] {
+    if (!isProxyConstruction(proxy) || !proxy.arguments?.[1]) return [];
+    const handler = skipParens(proxy.arguments[1]);
+    const handlers = ts.isObjectLiteralExpression(handler) ? [handler] : originsOf(this.#context, handler).filter(ts.isObjectLiteralExpression);
+    const traps: Unit[] = [];
+    for (const literal of handlers) {
+      for (const element of literal.properties) {
+        if (memberName(element.name) !== name) continue;
+        const fn = ts.isPropertyAssignment(element) ? skipParens(element.initializer) : element;
+        const unit = isFunctionWithBody(fn) ? this.#context.syntax.unitOf(fn) : undefined;
+        if (unit) traps.push(unit);
+      }
+    }
+    return traps;
   }
 
   /**
@@ -847,6 +887,11 @@ function skipParenParent(node: ts.Node): ts.Node | undefined {
   let current = node.parent;
   while (current && (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current))) current = current.parent;
   return current;
+}
+
+/** `new Proxy(target, handler)` (by name: a project's own class called `Proxy` is rare, and its traps would be members anyway). */
+function isProxyConstruction(node: ts.Node): node is ts.NewExpression {
+  return ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Proxy';
 }
 
 /**
