@@ -11,6 +11,7 @@ import { mutationsAnalyzer, type MapWrite } from './mutations.js';
 import { ownershipAnalyzer, THIS_PARAMETER, type Ownership, type OwnershipScope } from './ownership.js';
 import type { Unit } from './syntax.js';
 import { positionLabel, skipParens } from '../util/ast.js';
+import { projectDirOf } from '../workspace/boundaries.js';
 import { ELEMENT_CALLBACKS } from './valueflow.js';
 import { isOneShotListener } from '../util/listeners.js';
 import { contained, throwIfInjected, type AnalysisFailure } from '../analysis/faults.js';
@@ -190,7 +191,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
             continue;
           }
           if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
-          const chain = chainOf(visit);
+          const chain = chainOf(visit, write.site.node.getSourceFile());
           const declaration = containerDeclaration(write);
           if (awaitMode) {
             others.push({ declaration, node: write.site.node, chain });
@@ -219,7 +220,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         const declaration = containerDeclaration(write);
         if (!raced.has(declaration) || others.some((other) => other.node === write.site.node)) continue;
         if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
-        others.push({ declaration, node: write.site.node, chain: chainOf(visit) });
+        others.push({ declaration, node: write.site.node, chain: chainOf(visit, write.site.node.getSourceFile()) });
       }
       return {
         records,
@@ -292,10 +293,10 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       edge.passedThrough?.some((passed) => guards.callbackLock(passed.call, passed.index) !== undefined) === true;
 
     /** The functions from the context to `visit`, in the order control reaches them, with the values called on the way. */
-    const chainOf = (visit: Visit): string[] => {
+    const chainOf = (visit: Visit, writeFile: ts.SourceFile): string[] => {
       const chain: string[] = [];
       for (let step: Visit | undefined = visit; step; step = step.previous) {
-        chain.unshift(step.unit.name);
+        chain.unshift(hopLabel(step.unit, step.previous?.unit.file ?? writeFile, config.cwd));
         const through = step.edge;
         if (through?.storedAt && through.call) {
           chain.unshift(`${calleeText(through.call)} (stored at ${positionLabel(through.storedAt, config.cwd)})`);
@@ -632,4 +633,15 @@ function describeContainer(write: MapWrite): string {
   const text = write.site.receiver.getText().replace(/\s+/g, ' ');
   const name = text.length > 40 ? `${text.slice(0, 37)}...` : text;
   return `${write.mapKind} '${name}'`;
+}
+
+/**
+ * A function of a chain, with its file when control crossed into another package or
+ * project on the way to it (`packages/core/src/network.ts: NetworkSubsystem.onMessage`):
+ * the context's function is measured against the written file (so a context in another
+ * package says where it is), every later function against its caller.
+ */
+function hopLabel(unit: Unit, from: ts.SourceFile, cwd: string): string {
+  if (projectDirOf(unit.file.fileName) === projectDirOf(from.fileName)) return unit.name;
+  return `${positionLabel(unit.node, cwd).replace(/:\d+$/, '')}: ${unit.name}`;
 }

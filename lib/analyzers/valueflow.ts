@@ -137,9 +137,13 @@ function memoised<T>(memo: Map<ts.Node, MemoEntry<T> | 'pending'>, expression: t
 
 /**
  * An emitter is the same when both receivers name the same variable or field, when both
- * are the global scope, or when both are instances of the same project class (`this`
- * inside `class Bus extends EventEmitter` and `bus` outside). Two unrelated instances of
- * a library class (two `new EventEmitter()`s) are not the same emitter.
+ * are the global scope, when both are instances of the same project class (`this`
+ * inside `class Bus extends EventEmitter` and `bus` outside), or when one is typed by a
+ * project interface or class that the other's class extends or implements (an adapter
+ * class's `this.emit('message', m)` and `adapter.on('message', f)` on a parameter typed by
+ * the interface it implements, as calls through an interface reach its implementations).
+ * Two unrelated instances of a library class (two `new EventEmitter()`s) are not the same
+ * emitter, nor are two project classes whose only common ancestor is a library class.
  */
 function listenersOf(context: FlowContext, call: ts.CallExpression, event: string): readonly FlowTarget[] {
   const callee = skipParens(call.expression);
@@ -177,10 +181,36 @@ function sameEmitter(context: FlowContext, a: ts.Expression | undefined, b: ts.E
   const symbolA = containerSymbol(checker, a);
   const symbolB = containerSymbol(checker, b);
   if (symbolA && symbolB && sameSymbol(symbolA, symbolB)) return true;
-  const classA = checker.getTypeAtLocation(a).getSymbol();
-  const classB = checker.getTypeAtLocation(b).getSymbol();
-  if (!classA || !classB || !sameSymbol(classA, classB) || isLibrarySymbol(program, classA)) return false;
-  return (classA.flags & ts.SymbolFlags.Class) !== 0;
+  const typeA = checker.getTypeAtLocation(a);
+  const typeB = checker.getTypeAtLocation(b);
+  const classA = typeA.getSymbol();
+  const classB = typeB.getSymbol();
+  if (!classA || !classB || isLibrarySymbol(program, classA) || isLibrarySymbol(program, classB)) return false;
+  if (sameSymbol(classA, classB)) return (classA.flags & ts.SymbolFlags.Class) !== 0;
+  return implementsOrExtends(checker, typeA, classB) || implementsOrExtends(checker, typeB, classA);
+}
+
+/** Whether a project class type extends or implements `ancestor` (a project class or interface), directly or not. */
+function implementsOrExtends(checker: ts.TypeChecker, type: ts.Type, ancestor: ts.Symbol): boolean {
+  if (!(ancestor.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface))) return false;
+  const own = type.getSymbol();
+  const seen = new Set<ts.Symbol>();
+  const queue = [type];
+  for (let current = queue.pop(); current; current = queue.pop()) {
+    for (const symbol of typeLineage(checker, current)) {
+      if (seen.has(symbol)) continue;
+      seen.add(symbol);
+      if (symbol !== own && sameSymbol(symbol, ancestor)) return true;
+      recordUsage((symbol.declarations ?? []).map((declaration) => declaration.getSourceFile()));
+      for (const declaration of symbol.declarations ?? []) {
+        if (!ts.isClassLike(declaration)) continue;
+        for (const clause of declaration.heritageClauses ?? []) {
+          if (clause.token === ts.SyntaxKind.ImplementsKeyword) queue.push(...clause.types.map((implemented) => checker.getTypeAtLocation(implemented)));
+        }
+      }
+    }
+  }
+  return false;
 }
 
 /** Names by which code reaches the global object. */
