@@ -135,8 +135,6 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
           for (const { unit: waiting, resumeAt, via } of settlement.continuationsOf(call)) {
             edges.push({ kind: 'settles', from: unit, to: waiting, site: call, call, resumeAt, settledVia: via });
           }
-        }
-        if (ts.isCallExpression(call)) {
           for (const listener of emittedListenersOf(call)) {
             edges.push({ kind: 'call', from: unit, to: listener.unit, site: call, call, registeredAt: listener.storedAt, argumentOffset: listener.argumentOffset });
           }

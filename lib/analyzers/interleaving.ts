@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { isOnceRegistration } from '../util/listeners.js';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { calleeName, contains, skipParens } from '../util/ast.js';
+import { calleeName, contains, PROMISE_METHODS, skipParens } from '../util/ast.js';
 import type { Unit } from './syntax.js';
 
 /**
@@ -81,7 +81,6 @@ export const interleavingAnalyzer = defineAnalyzer<Interleaving>({
 });
 
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'requestAnimationFrame', 'requestIdleCallback']);
-const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 /** Methods that keep a function in a collection to be called later. */
 const STORING_METHODS = new Set(['push', 'unshift', 'set', 'add', 'splice']);
 const LISTENER_METHODS = new Set(['addEventListener', 'on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);

@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage } from '../analysis/cross-program-cache.js';
-import { isFunctionWithBody, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
+import { isFunctionWithBody, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration } from '../util/types.js';
 import { flowSitesAnalyzer } from './flowsites.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
@@ -286,7 +286,6 @@ function insideTry(node: ts.Node, owner: ts.Node | undefined): boolean {
 /** How many returns, chains and variables a promise is followed through. */
 const MAX_DEPTH = 4;
 
-const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 
 /** The expression with its parentheses, assertions and `!` around it, and what holds that. */
 function outermost(expression: ts.Expression): { node: ts.Expression; parent: ts.Node } {

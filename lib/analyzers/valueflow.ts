@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
-import { isFunctionWithBody, isObjectCreate, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
+import { isFunctionWithBody, isObjectCreate, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration, mayBeFunctionType, PRIMITIVE, typeLineage } from '../util/types.js';
 import { ANY_EVENT, containerName, flowSitesAnalyzer, memberName, NAMED_EVENT, type FlowSites, type ListenerSite, type SiteKind, type StoreSite } from './flowsites.js';
 import { eventNameOf } from '../util/events.js';
@@ -234,7 +234,6 @@ const MAX_STEPS = 4000;
 export const ELEMENT_CALLBACKS: ReadonlySet<string> = new Set(['forEach', 'map', 'filter', 'find', 'findLast', 'findIndex', 'some', 'every', 'flatMap', 'sort']);
 /** Calls that return an element of their receiver. */
 const ELEMENT_READS = new Set(['get', 'shift', 'pop', 'at', 'find', 'findLast']);
-const PROMISE_CALLBACKS = new Set(['then', 'catch', 'finally']);
 
 /** One backward walk: every place it visits once, the functions it finds, and what it consulted. */
 class Search {
@@ -512,7 +511,7 @@ class Search {
     const callee = skipParens(call.expression);
     if (!ts.isPropertyAccessExpression(callee)) return;
     const name = callee.name.text;
-    if (PROMISE_CALLBACKS.has(name) && index === 0) this.expression(callee.expression, trail);
+    if (PROMISE_METHODS.has(name) && index === 0) this.expression(callee.expression, trail);
     else if (ELEMENT_CALLBACKS.has(name) && index === 0) this.elements(callee.expression, trail);
     else if ((name === 'reduce' || name === 'reduceRight') && index === 1) this.elements(callee.expression, trail);
     else if ((name === 'reduce' || name === 'reduceRight') && index === 0 && call.arguments[1]) this.expression(call.arguments[1], trail);

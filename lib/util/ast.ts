@@ -133,3 +133,6 @@ export function isObjectCreate(node: ts.Expression): boolean {
   const callee = skipParens(node.expression);
   return ts.isPropertyAccessExpression(callee) && callee.name.text === 'create' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object';
 }
+
+/** The methods of a promise that take callbacks run when it settles. */
+export const PROMISE_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
