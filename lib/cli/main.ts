@@ -66,6 +66,10 @@ function run(args: CliArgs, io: CliIo): number {
     const projects = timing.time('parse (create programs)', () =>
       createProjects(tsconfigPaths(args.projects, io.cwd), io.cwd, {
         fileParsed: () => progress.update(`map-race: parsing files: ${++parsed}`),
+        warning: (text) => {
+          progress.clear();
+          io.stderr.write(`map-race: warning: ${oneLine(text)}\n`);
+        },
       }),
     );
     const selection = selectFiles(projects, args.files, io.cwd);

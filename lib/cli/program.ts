@@ -3,6 +3,7 @@ import path from 'node:path';
 import type tsTypes from 'typescript';
 import ts from '../util/typescript.cjs';
 import { CliError } from './errors.js';
+import { analysisOptions, diagnosticLine, judge } from './tsconfig-diagnostics.js';
 
 /** One program to analyse, built from one tsconfig. */
 export interface Project {
@@ -14,6 +15,11 @@ export interface Project {
 export interface ProgramEvents {
   /** Called for every source file TypeScript parses (lib and node_modules declarations included). */
   fileParsed?(fileName: string): void;
+  /**
+   * Called once for each tsconfig diagnostic the analysis goes on without, with one line:
+   * where, the diagnostic, and what the analysis does without the setting.
+   */
+  warning?(text: string): void;
 }
 
 /**
@@ -43,27 +49,36 @@ export function tsconfigPaths(projects: readonly string[], cwd: string): string[
 /**
  * One program per tsconfig; a solution-style tsconfig (no files of its own, only
  * `references`) stands for its referenced projects, each analysed as its own program.
- * Any error in a tsconfig or in its compiler options stops here with that diagnostic.
+ * A program is built whenever TypeScript can build one: a tsconfig diagnostic stops the
+ * run only when nothing is left to analyse (not valid JSON, no input files); the others
+ * are warnings (`tsconfig-diagnostics.ts`).
  */
 export function createProjects(configFiles: readonly string[], cwd: string, events: ProgramEvents = {}): Project[] {
   const projects: Project[] = [];
   const seen = new Set<string>();
+  const warned = new Set<string>();
+  // One line per diagnostic: a base tsconfig that several projects extend reports once.
+  const warn = (text: string): void => {
+    if (warned.has(text)) return;
+    warned.add(text);
+    events.warning?.(text);
+  };
   const visit = (configFile: string): void => {
     if (seen.has(configFile)) return;
     seen.add(configFile);
-    const parsed = parseTsconfig(configFile, cwd);
+    const parsed = parseTsconfig(configFile, cwd, warn);
     const references = parsed.projectReferences ?? [];
     if (parsed.fileNames.length === 0 && references.length > 0) {
       for (const reference of references) visit(path.resolve(ts.resolveProjectReferencePath(reference)));
       return;
     }
-    projects.push({ configFile, program: createProgram(parsed, cwd, events) });
+    projects.push({ configFile, program: createProgram(configFile, parsed, cwd, events, warn) });
   };
   for (const file of configFiles) visit(path.resolve(file));
   return projects;
 }
 
-function parseTsconfig(configFile: string, cwd: string): tsTypes.ParsedCommandLine {
+function parseTsconfig(configFile: string, cwd: string, warn: (text: string) => void): tsTypes.ParsedCommandLine {
   if (!ts.sys.fileExists(configFile)) throw new CliError(`cannot find the tsconfig ${path.relative(cwd, configFile) || configFile}`);
   // As tsc reads it: the JSON text with positions, so that a diagnostic points into the file.
   let unrecoverable: tsTypes.Diagnostic | undefined;
@@ -71,14 +86,25 @@ function parseTsconfig(configFile: string, cwd: string): tsTypes.ParsedCommandLi
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (diagnostic) => (unrecoverable = diagnostic),
   });
-  if (!parsed) throw new CliError(unrecoverable ? diagnosticsLine([unrecoverable], cwd) : `cannot read the tsconfig ${configFile}`);
-  const errors = ts.getConfigFileParsingDiagnostics(parsed).filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
-  if (errors.length > 0) throw new CliError(diagnosticsLine(errors, cwd));
+  if (!parsed) {
+    const why = unrecoverable ? diagnosticLine(unrecoverable, configFile, cwd, 'error') : configFile;
+    throw new CliError(`cannot read the tsconfig: ${why}`);
+  }
+  judgeAll(ts.getConfigFileParsingDiagnostics(parsed), configFile, cwd, true, warn);
   return parsed;
 }
 
-function createProgram(parsed: tsTypes.ParsedCommandLine, cwd: string, events: ProgramEvents): tsTypes.Program {
-  const host = ts.createCompilerHost(parsed.options, true);
+/** Throws on the first diagnostic that leaves no program to build; warns of the others. */
+function judgeAll(diagnostics: readonly tsTypes.Diagnostic[], configFile: string, cwd: string, fromConfig: boolean, warn: (text: string) => void): void {
+  const verdicts = diagnostics.map((diagnostic) => judge(diagnostic, configFile, cwd, fromConfig));
+  const fatal = verdicts.find((verdict) => verdict.kind === 'fatal');
+  if (fatal) throw new CliError(fatal.message);
+  for (const verdict of verdicts) if (verdict.kind === 'warning') warn(verdict.message);
+}
+
+function createProgram(configFile: string, parsed: tsTypes.ParsedCommandLine, cwd: string, events: ProgramEvents, warn: (text: string) => void): tsTypes.Program {
+  const options = analysisOptions(parsed.options);
+  const host = ts.createCompilerHost(options, true);
   // JSDoc only where it gives types (JavaScript files), as tsc parses for its own purposes:
   // the analysis reads no JSDoc, and in TypeScript files JSDoc changes no type.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
@@ -92,25 +118,14 @@ function createProgram(parsed: tsTypes.ParsedCommandLine, cwd: string, events: P
   }
   const program = ts.createProgram({
     rootNames: parsed.fileNames,
-    options: parsed.options,
+    options,
     projectReferences: parsed.projectReferences,
     host,
     configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
   });
-  const errors = program.getOptionsDiagnostics().filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
-  if (errors.length > 0) throw new CliError(diagnosticsLine(errors, cwd));
-  return program;
-}
-
-/** The first diagnostic on one line, `tsconfig.json:3:5: error TS5023: Unknown compiler option 'x'.`, and how many more there are. */
-function diagnosticsLine(diagnostics: readonly tsTypes.Diagnostic[], cwd: string): string {
-  const [first] = diagnostics;
-  const text = ts.flattenDiagnosticMessageText(first!.messageText, ' ');
-  let where = '';
-  if (first!.file) {
-    const { line, character } = first!.file.getLineAndCharacterOfPosition(first!.start ?? 0);
-    where = `${path.relative(cwd, first!.file.fileName) || first!.file.fileName}:${line + 1}:${character + 1}: `;
+  judgeAll(program.getOptionsDiagnostics(), configFile, cwd, false, warn);
+  if (!program.getRootFileNames().some((name) => program.getSourceFile(name))) {
+    throw new CliError(`${path.relative(cwd, configFile) || configFile}: no input files: none of the files it names exists (no program can be built)`);
   }
-  const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : '';
-  return `${where}error TS${first!.code}: ${text}${more}`;
+  return program;
 }
