@@ -11,6 +11,19 @@ export interface FindingMessageData {
   registration: string;
   chain: string;
   lockNote: string;
+  /** "await" mode: the stale read, or the turn's earlier write of the entry, with its place. */
+  evidence: string;
+  /** "await" mode: the suspension, `the await at a.ts:14`. */
+  suspension: string;
+  /** "await" mode: the other turn's write of the container, with its context and chain. */
+  otherTurn: string;
+  /** entryConflict: the key, as written. */
+  key: string;
+}
+
+/** The message a finding is reported with: its kind's. */
+export function messageIdOf(finding: Finding): 'unguardedWrite' | 'staleRead' | 'entryConflict' {
+  return finding.kind === 'unguarded' ? 'unguardedWrite' : finding.kind;
 }
 
 /**
@@ -39,7 +52,46 @@ export function describeFinding(finding: Finding, cwd: string): FindingMessageDa
     registration: positionLabel(context.registration, cwd),
     chain: `${chain}${others}`,
     lockNote: notes.length > 0 ? ` ${notes.join(' ')}` : '',
+    evidence: finding.evidence ? `${finding.kind === 'entryConflict' ? 'with ' : ''}${quoted(finding.evidence)} at ${positionLabel(finding.evidence, cwd)}` : '',
+    suspension: finding.suspendedAt ? `${suspensionNoun(finding.suspendedAt)} at ${positionLabel(finding.suspendedAt, cwd)}` : '',
+    otherTurn: otherTurnPhrase(finding, cwd),
+    key: keyText(finding.node),
   };
+}
+
+/** Source text, shortened: `` `sessions.has(id)` ``. */
+function quoted(node: ts.Node): string {
+  const text = node.getText().replace(/\s+/g, ' ');
+  return `\`${text.length > 50 ? `${text.slice(0, 47)}...` : text}\``;
+}
+
+/** The key of the reported write, as written: `` `id` ``. */
+function keyText(node: ts.Node): string {
+  let key: ts.Node | undefined;
+  if (ts.isCallExpression(node)) key = node.arguments[0];
+  else {
+    const target = ts.isBinaryExpression(node) ? node.left : ts.isDeleteExpression(node) ? node.expression : undefined;
+    if (target && ts.isElementAccessExpression(target)) key = target.argumentExpression;
+  }
+  return key ? quoted(key) : '';
+}
+
+/** "another 'message' turn writes it at b.ts:40 (chain …)", or the same write run by another turn. */
+function otherTurnPhrase(finding: Finding, cwd: string): string {
+  const other = finding.otherTurn;
+  if (!other) return '';
+  const kind = other.context.kind === 'atomics' ? 'Atomics.wait loop' : other.context.description;
+  const chain = other.chain.length > 1 ? ` (${other.chain.join(' → ')})` : '';
+  if (other.node === finding.node) return `another turn of the ${kind} registered at ${positionLabel(other.context.registration, cwd)} can run this same write`;
+  return `a turn of the ${kind} registered at ${positionLabel(other.context.registration, cwd)} can write it at ${positionLabel(other.node, cwd)}${chain}`;
+}
+
+/** The suspension as a noun: `the await`, `the callback deferred by setTimeout`, … */
+function suspensionNoun(point: ts.Node): string {
+  if (ts.isAwaitExpression(point) || ts.isForOfStatement(point)) return 'the await';
+  if (ts.isYieldExpression(point)) return 'the yield';
+  if (ts.isCallExpression(point)) return `the callback deferred by ${calleeName(point.expression) ?? 'a call'}`;
+  return 'the event handler assigned';
 }
 
 function contextWord(finding: Finding): string {

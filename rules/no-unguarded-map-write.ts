@@ -7,7 +7,11 @@ import {
   ConfigError,
   configKey,
   createConfig,
+  describeFailure,
   describeFinding,
+  describeProgramFailure,
+  failuresInFile,
+  messageIdOf,
   findingsForFile,
   parseDirectives,
   type AnalysisConfig,
@@ -66,12 +70,20 @@ export const noUnguardedMapWrite = createRule<[RuleOptions], MessageIds>({
           findings = findingsForFile(program, config, sourceFile.fileName);
           blindSpot = blindSpotInFile(program, config, sourceFile.fileName);
         } catch (error) {
+          // Units fail alone (lib/analysis/faults.ts); this is only what escaped every unit.
           context.report({
             loc: { line: 1, column: 0 },
             messageId: 'analysisFailed',
-            data: { error: error instanceof Error ? error.message : String(error) },
+            data: describeProgramFailure(error, sourceFile.fileName, context.cwd),
           });
           return;
+        }
+        for (const failure of failuresInFile(program, config, sourceFile.fileName)) {
+          context.report({
+            loc: locOf(sourceFile, failure.node.getStart(sourceFile), failure.node.end),
+            messageId: 'analysisFailed',
+            data: describeFailure(failure, context.cwd),
+          });
         }
         if (blindSpot) {
           context.report({
@@ -90,7 +102,7 @@ export const noUnguardedMapWrite = createRule<[RuleOptions], MessageIds>({
         for (const finding of outcome.kept) {
           context.report({
             loc: locOf(sourceFile, finding.node.getStart(sourceFile), finding.node.end),
-            messageId: 'unguardedWrite',
+            messageId: messageIdOf(finding),
             data: describeFinding(finding, context.cwd),
           });
         }

@@ -81,7 +81,7 @@ const propertySchemas: Record<string, JSONSchema4> = {
   interleaving: {
     type: 'string',
     enum: ['any', 'await'],
-    description: '`any`: every unguarded write a context reaches; `await`: only writes that run after the context gave control back. Default: `any`.',
+    description: '`any`: every unguarded write a context reaches; `await`: only writes an interleaving can make wrong (a stale read across a suspension, an entry conflict between turns). Default: `any`.',
   },
   unknownReceivers: {
     type: 'string',
@@ -150,32 +150,33 @@ export function validateOptions(options: unknown, naming: OptionsNaming): RuleOp
   }
   const value = options as Record<string, unknown>;
   for (const key of Object.keys(value)) {
-    if (!(key in DEFAULTS)) {
+    if (!Object.hasOwn(DEFAULTS, key)) {
       throw new TypeError(`${where} has an unknown key "${key}"; expected one of ${Object.keys(DEFAULTS).join(', ')}`);
     }
   }
-  const stringArray = (key: string): void => {
+  const stringArray = (key: keyof ResolvedOptions): void => {
     const entry = value[key];
     if (entry !== undefined && (!Array.isArray(entry) || entry.some((item) => typeof item !== 'string' || item === ''))) {
       throw new TypeError(`${naming.key(key)} must be an array of non-empty strings`);
     }
   };
-  const specArray = (key: string, shapes: readonly (readonly string[])[]): void => {
+  const specArray = (key: keyof ResolvedOptions, shapes: readonly (readonly string[])[]): void => {
     const entry = value[key];
     if (entry === undefined) return;
     const fits = (item: unknown): boolean =>
       typeof item === 'object' &&
       item !== null &&
       shapes.some((shape) => {
-        const keys = Object.keys(item);
-        return keys.length === shape.length && shape.every((name) => typeof (item as Record<string, unknown>)[name] === 'string' && (item as Record<string, string>)[name] !== '');
+        const record = item as Record<string, unknown>;
+        const keys = Object.keys(record);
+        return keys.length === shape.length && shape.every((name) => Object.hasOwn(record, name) && typeof record[name] === 'string' && record[name] !== '');
       });
     if (!Array.isArray(entry) || !entry.every(fits)) {
       const expected = shapes.map((shape) => `{ ${shape.map((name) => `${name}: string`).join(', ')} }`).join(' or ');
       throw new TypeError(`${naming.key(key)} must be an array of ${expected}`);
     }
   };
-  const boolean = (key: string): void => {
+  const boolean = (key: keyof ResolvedOptions): void => {
     if (value[key] !== undefined && typeof value[key] !== 'boolean') throw new TypeError(`${naming.key(key)} must be a boolean`);
   };
   stringArray('ignorePaths');

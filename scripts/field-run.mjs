@@ -5,6 +5,7 @@
 //   node scripts/field-run.mjs <checkout-dir> [--mode any|await|both] [--json out.json]
 //                              [--typescript auto|bundled|<dir>] [--ignore <glob>]...
 //                              [--plugin <file>] [--options <json>] [--probe]
+//                              [--labels <file> | --project <name>]
 //
 // --mode        interleaving mode(s) to run (default: both)
 // --json        write the raw results (per mode: every ESLint message, skipped files, crashes)
@@ -16,6 +17,9 @@
 // --ignore      extra glob(s) to ignore, relative to the checkout (repeatable)
 // --plugin      load the plugin from this file instead of ../dist/index.js
 // --options     more rule options as JSON, e.g. '{"contexts":[{"handler":"subscribeToMasterMessages"}]}'
+// --labels      score the reports against a labels file (docs/field-labels/README.md): per mode
+//               precision, recall, known bugs found, unlabelled reports and missed labels
+// --project     the same with docs/field-labels/<name>.json of this repository
 // --probe       plumbing check: do not load the plugin; run a probe rule that asks the type
 //               checker about every call and import instead (also works before dist/ exists)
 //
@@ -46,6 +50,7 @@ import path from 'node:path';
 import { createRequire, register } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { validateLabels, scoreMode, formatScore } from './field-score.mjs';
 
 const RULE = 'map-race/no-unguarded-map-write';
 const EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs']);
@@ -64,11 +69,11 @@ let pluginPath = path.resolve(scriptDir, '../dist/index.js');
 // ---------------------------------------------------------------- arguments
 function usage(msg) {
   if (msg) console.error(`field-run: ${msg}`);
-  console.error('usage: node scripts/field-run.mjs <checkout-dir> [--mode any|await|both] [--json out.json] [--typescript auto|bundled|<dir>] [--ignore <glob>]... [--plugin <file>] [--options <json>] [--probe]');
+  console.error('usage: node scripts/field-run.mjs <checkout-dir> [--mode any|await|both] [--json out.json] [--typescript auto|bundled|<dir>] [--ignore <glob>]... [--plugin <file>] [--options <json>] [--probe] [--labels <file> | --project <name>]');
   process.exit(3);
 }
 const argv = process.argv.slice(2);
-const opts = { mode: 'both', json: null, typescript: 'auto', ignore: [], probe: false, dir: null, ruleOptions: {} };
+const opts = { mode: 'both', json: null, typescript: 'auto', ignore: [], probe: false, dir: null, ruleOptions: {}, labels: null };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const val = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
@@ -81,6 +86,8 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--ignore') opts.ignore.push(val());
   else if (a.startsWith('--ignore=')) opts.ignore.push(a.slice(9));
   else if (a === '--probe') opts.probe = true;
+  else if (a === '--labels') opts.labels = path.resolve(val());
+  else if (a === '--project') opts.labels = path.resolve(scriptDir, '../docs/field-labels', `${val()}.json`);
   else if (a === '--options') opts.ruleOptions = parseRuleOptions(val());
   else if (a === '--plugin') pluginPath = path.resolve(val());
   else if (a === '-h' || a === '--help') usage();
@@ -89,6 +96,19 @@ for (let i = 0; i < argv.length; i++) {
   else usage(`unexpected argument ${a}`);
 }
 if (!opts.dir) usage('missing <checkout-dir>');
+const labelsDoc = opts.labels ? loadLabels(opts.labels) : null;
+
+function loadLabels(file) {
+  let doc;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    return usage(`--labels/--project: cannot read ${file}: ${error.message}`);
+  }
+  const problems = validateLabels(doc);
+  if (problems.length) usage(`labels file ${file} is malformed (see docs/field-labels/README.md):\n  ${problems.join('\n  ')}`);
+  return doc;
+}
 
 function parseRuleOptions(text) {
   try {
@@ -546,6 +566,15 @@ for (const mode of modes) {
     probe,
     raw: results.map(({ source: _s, output: _o, ...r }) => ({ ...r, filePath: rel(r.filePath) })),
   };
+}
+if (labelsDoc) {
+  out.labels = { file: opts.labels, project: labelsDoc.project, commit: labelsDoc.commit, count: labelsDoc.labels.length, scores: {} };
+  hr();
+  for (const mode of modes.filter((m) => m !== 'probe')) {
+    const s = scoreMode(labelsDoc.labels, out.modes[mode].reports, mode);
+    out.labels.scores[mode] = s;
+    for (const line of formatScore(mode, s)) console.log(line);
+  }
 }
 hr();
 console.log(`summary: ${modes.map((m) => `${m}=${out.modes[m].reportCount}${out.modes[m].crashes.length ? ` (${out.modes[m].crashes.length} CRASHES)` : ''}`).join('  ')}  classify ${(classifyMs / 1000).toFixed(1)}s  ${modes.map((m) => `${m} ${(out.modes[m].timeMs / 1000).toFixed(1)}s`).join('  ')}`);

@@ -26,7 +26,10 @@ const RULE = 'map-race/no-unguarded-map-write';
 
 async function lint(cwd: string, configFile: string, concurrency: 'off' | number): Promise<Finding[]> {
   // With concurrency enabled, ESLint options must be cloneable: the config goes by file path.
-  const eslint = new ESLint({ cwd, overrideConfigFile: configFile, concurrency, cache: false });
+  // The generated project's writes after an await are blind (nothing read before the
+  // await), which "await" mode leaves alone: "any" mode gives the threads findings to agree on.
+  const overrideConfig = { rules: { [RULE]: ['error', { interleaving: 'any' }] as ['error', { interleaving: string }] } };
+  const eslint = new ESLint({ cwd, overrideConfigFile: configFile, overrideConfig, concurrency, cache: false });
   const results = await eslint.lintFiles(['src']);
   const findings = results.flatMap((r) =>
     r.messages.map((m) => ({

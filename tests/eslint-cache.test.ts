@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { LOCK_REMEMBER, RULE, editFile, eslintBin, makeExampleRepo, removeDir, run } from './example-sandbox.js';
+import { LOCK_REMEMBER, RULE, editFile, eslintBin, makeExampleRepo, primeStale, removeDir, run } from './example-sandbox.js';
 
 let dir: string | undefined;
 after(() => removeDir(dir));
@@ -19,8 +19,9 @@ test('eslint --cache misses a finding caused by an edit to another file', { time
   const clean = lint('--cache');
   assert.equal(clean.status, 0, `the fixed example is clean:\n${clean.output}`);
 
-  // Only the handler changes: it now bumps a counter after its await.
-  editFile(path.join(project, 'src/web/search.worker.ts'), '  remember(request.query, hits);', "  remember(request.query, hits);\n  countEvent('misses');");
+  // Only the handler changes: after its await it now seeds the cache from what it read
+  // before the await (a stale read, reported in cache.ts).
+  primeStale(path.join(project, 'src/web/search.worker.ts'));
 
   const cached = lint('--cache');
   assert.equal(cached.status, 0, 'the cached run replays cache.ts’s old, clean result');

@@ -99,3 +99,18 @@ export const LOCK_REMEMBER = {
   from: 'results.set(query, hits);',
   to: "void navigator.locks.request('search-cache', () => {\n    results.set(query, hits);\n  });",
 };
+
+/**
+ * A handler edit that makes a new 'await'-mode finding in cache.ts, an unchanged file: after
+ * its await the web worker seeds the cache with what it read before the await (a stale read,
+ * reported at the write in prime()).
+ */
+export const PRIME_STALE = [
+  { from: 'import { countEvent, evict, lookup, remember }', to: 'import { countEvent, evict, lookup, prime, remember }' },
+  { from: '  remember(request.query, hits);', to: '  remember(request.query, hits);\n  prime([[request.query, cached ?? hits]]);' },
+] as const;
+
+/** Applies PRIME_STALE to the example's web worker. */
+export function primeStale(worker: string): void {
+  for (const edit of PRIME_STALE) editFile(worker, edit.from, edit.to);
+}

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { LOCK_REMEMBER, RULE, editFile, git, makeExampleRepo, removeDir, root, run } from './example-sandbox.js';
+import { LOCK_REMEMBER, PRIME_STALE, RULE, editFile, git, makeExampleRepo, primeStale, removeDir, root, run } from './example-sandbox.js';
 
 const huskyBin = path.join(root, 'node_modules/husky/bin.js');
 const dirs: string[] = [];
@@ -48,18 +48,18 @@ test('husky + lint-staged: the commit fails on a finding, passes once fixed, and
   // 2. Fix it (write under navigator.locks) and commit: the hook passes — even
   //    though the working tree also holds an *unstaged* handler edit that would
   //    be a finding: `lint-staged --hide-unstaged` lints what is committed.
-  const countMisses = "  remember(request.query, hits);\n  countEvent('misses');";
-  editFile(worker, '  remember(request.query, hits);', countMisses);
+  primeStale(worker);
+  const primeEdit = PRIME_STALE[1].to;
   editFile(cache, LOCK_REMEMBER.from, LOCK_REMEMBER.to);
   git(dir, 'add', 'src/shared/cache.ts');
   const accepted = run('git', ['commit', '-m', 'lock the cache write'], dir);
   assert.equal(accepted.status, 0, `commit should pass after the fix:\n${accepted.output}`);
   assert.notEqual(head(dir), before);
-  assert.ok(fs.readFileSync(worker, 'utf8').includes(countMisses), 'the unstaged handler edit was put back');
+  assert.ok(fs.readFileSync(worker, 'utf8').includes(primeEdit), 'the unstaged handler edit was put back');
   assert.equal(git(dir, 'diff', '--name-only'), 'src/web/search.worker.ts', 'and is still unstaged');
   assert.equal(git(dir, 'diff', '--cached', '--name-only'), '');
 
-  // 3. Now stage only that handler edit: it bumps a counter after an await. The
+  // 3. Now stage only that handler edit: after an await it acts on a read from before. The
   //    new finding is in cache.ts (the write), which is not staged: the recipe
   //    lints the whole project, so the commit is refused.
   git(dir, 'add', 'src/web/search.worker.ts');
@@ -67,7 +67,7 @@ test('husky + lint-staged: the commit fails on a finding, passes once fixed, and
   assert.notEqual(crossFile.status, 0, `commit should have been refused (finding in an unstaged file):\n${crossFile.output}`);
   assert.match(crossFile.output, new RegExp(RULE.replace('/', '\\/')), crossFile.output);
   assert.match(crossFile.output, /cache\.ts/, 'the finding is reported in the store file, not the staged handler');
-  assert.match(crossFile.output, new RegExp(`\\b${lineOf(cache, 'stats[name] =')}:\\d+\\s+error`), 'reported at the stats write in countEvent()');
+  assert.match(crossFile.output, new RegExp(`\\b${lineOf(cache, 'results.set(key, hits);')}:\\d+\\s+error`), 'reported at the write in prime()');
   assert.doesNotMatch(git(dir, 'status', '--porcelain'), /cache\.ts/, 'cache.ts was not part of the commit attempt');
 });
 

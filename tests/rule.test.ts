@@ -302,10 +302,23 @@ parentPort?.on('message', (key: string) => { m.set(key, 0); });
         ],
       },
       {
-        name: "interleaving: 'await' reports only writes after control was given back",
+        name: "interleaving: 'await' reports a turn replacing the entry it set before the await, when the key comes from the message",
         code,
         options: [{ interleaving: 'await' }],
-        errors: [{ messageId: 'unguardedWrite', data: write("Map 'm'", 3, { interleaving: ' after the await at file.ts:5' }), line: 6 }],
+        errors: [{ messageId: 'entryConflict', line: 6 }],
+      },
+      {
+        name: "interleaving: 'await' reports a write acting on a read taken before the await, and not a blind write",
+        code: `${PORT}const m = new Map<string, number>();
+parentPort?.on('message', async (key: string) => {
+  const n = m.get(key) ?? 0;
+  await Promise.resolve();
+  m.set(key, n + 1);
+  m.set(\`seen:\${key}\`, Date.now());
+});
+`,
+        options: [{ interleaving: 'await' }],
+        errors: [{ messageId: 'staleRead', line: 6 }],
       },
     ],
   });
@@ -608,11 +621,7 @@ parentPort?.on('message', () => {});
         settings: { 'map-race': { interleaving: 'await', guards: [{ callback: 'withLock' }] } },
         options: [{ guards: [] }],
         errors: [
-          {
-            messageId: 'unguardedWrite',
-            data: write("Map 'm'", 4, { interleaving: ' after the await at file.ts:6', chain: " (on('message') handler → withLock callback)" }),
-            line: 7,
-          },
+          { messageId: 'entryConflict', line: 7 },
         ],
       },
       {
@@ -830,7 +839,7 @@ describe('plugin export', () => {
     assert.equal((meta.docs as { requiresTypeChecking?: boolean } | undefined)?.requiresTypeChecking, true);
     assert.match(meta.docs?.url ?? '', /docs\/rules\/no-unguarded-map-write\.md$/);
     assert.ok(Array.isArray(meta.schema) && meta.schema.length === 1, 'one options object');
-    assert.deepEqual(Object.keys(meta.messages).sort(), ['analysisFailed', 'blindSpot', 'missingIgnoreReason', 'unguardedWrite', 'unusedIgnore']);
+    assert.deepEqual(Object.keys(meta.messages).sort(), ['analysisFailed', 'blindSpot', 'entryConflict', 'missingIgnoreReason', 'staleRead', 'unguardedWrite', 'unusedIgnore']);
   });
 
   it('configs.recommended registers the plugin and turns the rule on as error, interleaving await', () => {
@@ -856,8 +865,10 @@ describe('plugin export', () => {
     const linter = new Linter({ cwd: tsconfigRootDir });
     const code = `${PORT}const m = new Map<string, number>();
 parentPort?.on('message', async (key: string) => {
-  await Promise.resolve();
-  m.set(key, 1);
+  if (!m.has(key)) {
+    await Promise.resolve();
+    m.set(key, m.size);
+  }
 });
 `;
     const messages = linter.verify(
@@ -870,7 +881,7 @@ parentPort?.on('message', async (key: string) => {
     );
     assert.deepEqual(
       messages.map((m) => [m.ruleId, m.severity, m.line]),
-      [[RULE_ID, 2, 5]],
+      [[RULE_ID, 2, 6]],
     );
   });
 });

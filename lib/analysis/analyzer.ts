@@ -1,5 +1,6 @@
 import type ts from 'typescript';
 import type { AnalysisConfig } from './config.js';
+import type { AnalysisFailure } from './faults.js';
 
 /**
  * An analyzer is one concern of the analysis, in the manner of Go's go/analysis:
@@ -24,6 +25,11 @@ export interface Pass {
   readonly config: AnalysisConfig;
   /** The result of a required analyzer (it must be listed in `requires`). */
   resultOf<R>(analyzer: Analyzer<R>): R;
+  /**
+   * Where an analyzer records the units whose analysis threw (see faults.ts `contained`):
+   * one list per program and configuration, reported by the rule and the CLI at each unit.
+   */
+  readonly failures: AnalysisFailure[];
 }
 
 export function defineAnalyzer<Result>(analyzer: Analyzer<Result>): Analyzer<Result> {

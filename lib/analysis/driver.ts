@@ -1,6 +1,7 @@
 import type ts from 'typescript';
 import type { Analyzer, Pass } from './analyzer.js';
 import { configKey, type AnalysisConfig } from './config.js';
+import type { AnalysisFailure } from './faults.js';
 
 type ResultTable = Map<Analyzer<unknown>, unknown>;
 
@@ -28,6 +29,20 @@ export function runAnalyzer<R>(program: ts.Program, config: AnalysisConfig, anal
   return resolve(program, config, table, analyzer, []);
 }
 
+/** The units whose analysis failed so far in this program and configuration (see faults.ts). */
+export function failuresOf(program: ts.Program, config: AnalysisConfig): readonly AnalysisFailure[] {
+  const table = resultsByProgram.get(program)?.get(configKey(config));
+  return table ? failureList(table) : [];
+}
+
+const failuresByTable = new WeakMap<ResultTable, AnalysisFailure[]>();
+
+function failureList(table: ResultTable): AnalysisFailure[] {
+  let list = failuresByTable.get(table);
+  if (!list) failuresByTable.set(table, (list = []));
+  return list;
+}
+
 function resolve<R>(
   program: ts.Program,
   config: AnalysisConfig,
@@ -45,6 +60,7 @@ function resolve<R>(
     program,
     checker,
     config,
+    failures: failureList(table),
     resultOf<D>(required: Analyzer<D>): D {
       if (!analyzer.requires.includes(required)) {
         throw new Error(`map-race: analyzer '${analyzer.name}' asked for '${required.name}' without requiring it`);

@@ -1,7 +1,8 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, skipParens, unwrapFunctionReference } from '../util/ast.js';
-import { mayBeFunctionType, resolveAlias } from '../util/types.js';
+import { isLibraryDeclaration, mayBeFunctionType, resolveAlias } from '../util/types.js';
+import { eventNameOf, forwardingOf, mayNameEvent } from '../util/events.js';
 import { CrossProgramCache, DependencyTracker, recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
 import { ANY_EVENT } from './flowsites.js';
@@ -156,11 +157,28 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
 
     /** The listeners that `bus.emit('ev', …)` or `target.dispatchEvent(new CustomEvent('ev'))` runs, synchronously. */
     const emittedListenersOf = (call: ts.CallExpression): readonly (FlowTarget & { argumentOffset?: ArgumentOffset })[] => {
-      const event = emittedEvent(call);
-      if (!event) return [];
-      return tracker.memoize(emitCache, call, call, () =>
-        valueflow.listenersOf(call, event.name).map((target) => ({ ...target, argumentOffset: event.argumentOffset })),
-      );
+      const literal = emittedEvent(call);
+      if (!literal && !mayForward(call)) return [];
+      return tracker.memoize(emitCache, call, call, () => {
+        const event = literal ? namedEmittedEvent(literal, call) : forwardedEvent(call);
+        if (!event) return [];
+        return valueflow.listenersOf(call, event.name).map((target) => ({ ...target, argumentOffset: event.argumentOffset }));
+      });
+    };
+
+    /** `emit(Events.Loaded, …)`: the one literal the checker gives the event's name, instead of any event. */
+    const namedEmittedEvent = (event: EmittedEvent, call: ts.CallExpression): EmittedEvent => {
+      if (event.name !== ANY_EVENT || !call.arguments[0] || !mayNameEvent(call.arguments[0])) return event;
+      return { ...event, name: eventNameOf(checker, call.arguments[0]) ?? ANY_EVENT };
+    };
+
+    /** `player.trigger(Events.X, m)` where `trigger` emits its first parameter: the call fires that event on `player`. */
+    const forwardedEvent = (call: ts.CallExpression): EmittedEvent | undefined => {
+      const forwarding = forwardingOf(checker, call, (declaration) => !isLibraryDeclaration(pass.program, declaration));
+      if (!forwarding) return undefined;
+      tracker.current.addNode(forwarding.declaration);
+      const name = eventNameOf(checker, call.arguments[0]!);
+      return name === undefined ? undefined : { name, argumentOffset: forwarding.argumentOffset };
     };
 
     /**
@@ -244,7 +262,18 @@ function indirectCallOf(call: ts.CallExpression): { callee: ts.Expression; argum
 }
 
 /** The event an `emit('ev', …)` (any event, for `emit(msg.type, …)`) or `dispatchEvent(new CustomEvent('ev'))` fires. */
-function emittedEvent(call: ts.CallExpression): { name: string; argumentOffset: ArgumentOffset } | undefined {
+interface EmittedEvent {
+  readonly name: string;
+  readonly argumentOffset: ArgumentOffset;
+}
+
+/** A method call with an event-like first argument, which may be a wrapper's `trigger(Events.X, …)`: a syntactic test only. */
+function mayForward(call: ts.CallExpression): boolean {
+  const first = call.arguments[0];
+  return ts.isPropertyAccessExpression(skipParens(call.expression)) && first !== undefined && (ts.isStringLiteralLike(first) || mayNameEvent(first));
+}
+
+function emittedEvent(call: ts.CallExpression): EmittedEvent | undefined {
   const name = calleeName(call.expression);
   const first = call.arguments[0] && skipParens(call.arguments[0]);
   if (!first) return undefined;

@@ -1,4 +1,5 @@
 import ts from '../util/typescript.cjs';
+import { contained } from '../analysis/faults.js';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, matchesDottedName, returnedExpressions, skipParens, unwrapFunctionReference } from '../util/ast.js';
 import { isFromPackage, isLibraryDeclaration, lineageIncludes, resolveAlias, typeLineage } from '../util/types.js';
@@ -162,9 +163,9 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
 
     const scanFile = (facts: FileFacts, text: string): void => {
       for (const candidate of facts.registrations) {
-        if (isEndpoint(candidate)) {
-          addHandlers(candidate.handler, 'message', candidate.node, `'${candidate.event}' handler`);
-        }
+        contained(pass.failures, candidate.node, 'contexts', undefined, () => {
+          if (isEndpoint(candidate)) addHandlers(candidate.handler, 'message', candidate.node, `'${candidate.event}' handler`);
+        });
       }
       if (text.includes('Atomics')) {
         for (const unit of facts.units.values()) {
@@ -173,21 +174,27 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
         }
       }
       for (const call of facts.callsByName.get('expose') ?? []) {
-        if (calleeDeclaredIn(call, ['comlink', 'threads'])) addExposed(call.arguments[0], call, 'exposed method');
+        contained(pass.failures, call, 'contexts', undefined, () => {
+          if (calleeDeclaredIn(call, ['comlink', 'threads'])) addExposed(call.arguments[0], call, 'exposed method');
+        });
       }
       for (const call of facts.callsByName.get('worker') ?? []) {
-        if (calleeDeclaredIn(call, ['workerpool'])) addExposed(call.arguments[0], call, 'workerpool method');
+        contained(pass.failures, call, 'contexts', undefined, () => {
+          if (calleeDeclaredIn(call, ['workerpool'])) addExposed(call.arguments[0], call, 'workerpool method');
+        });
       }
       for (const spec of config.contexts) {
         const dotted = 'handler' in spec ? spec.handler : spec.expose;
         const last = dotted.split('.').pop()!;
         for (const call of facts.callsByName.get(last) ?? []) {
           if (!matchesDottedName(call.expression, dotted)) continue;
-          if ('handler' in spec) {
-            for (const argument of call.arguments) addHandlers(argument, 'configured', call, `${dotted} handler`);
-          } else {
-            addExposed(call.arguments[0], call, `${dotted} method`);
-          }
+          contained(pass.failures, call, 'contexts', undefined, () => {
+            if ('handler' in spec) {
+              for (const argument of call.arguments) addHandlers(argument, 'configured', call, `${dotted} handler`);
+            } else {
+              addExposed(call.arguments[0], call, `${dotted} method`);
+            }
+          });
         }
       }
     };

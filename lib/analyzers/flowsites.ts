@@ -1,4 +1,5 @@
 import ts from '../util/typescript.cjs';
+import { mayNameEvent } from '../util/events.js';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { sourceFilesOf, type Probe } from '../analysis/cross-program-cache.js';
 import { calleeName, skipParens } from '../util/ast.js';
@@ -37,6 +38,8 @@ export const flowSitesAnalyzer = defineAnalyzer<FlowSites>({
 
 /** The listener sites of every event together, for `emit(name, …)` with a name known only at run time. */
 export const ANY_EVENT = '*';
+/** The listener sites whose event is named by an expression (`on(Events.Loaded, f)`), resolved by the checker on use. */
+export const NAMED_EVENT = '*named';
 
 export type SiteKind = 'property' | 'store' | 'assign' | 'alias' | 'member' | 'invoke' | 'listener';
 
@@ -66,6 +69,8 @@ export interface ListenerSite {
   readonly node: ts.CallExpression;
   readonly receiver: ts.Expression | undefined;
   readonly handler: ts.Expression;
+  /** The event argument. */
+  readonly event: ts.Expression;
 }
 
 export type Site = StoreSite | MemberSite | InvokeSite | ListenerSite;
@@ -253,9 +258,11 @@ function collectFlowFacts(file: ts.SourceFile): FileFlowFacts {
     const event = call.arguments[0];
     const handler = call.arguments[1];
     if (LISTEN_METHODS.has(name) && event && handler && ts.isStringLiteralLike(event)) {
-      const site: ListenerSite = { kind: 'listener', node: call, receiver, handler };
+      const site: ListenerSite = { kind: 'listener', node: call, receiver, handler, event };
       add('listener', event.text, site);
       add('listener', ANY_EVENT, site);
+    } else if (LISTEN_METHODS.has(name) && event && handler && mayNameEvent(event)) {
+      add('listener', NAMED_EVENT, { kind: 'listener', node: call, receiver, handler, event });
     }
   };
 

@@ -28,7 +28,8 @@ export const interleavingAnalyzer = defineAnalyzer<Interleaving>({
       if (unit.suspensions.length === 0) return undefined;
       let point: ts.Node | undefined;
       for (const suspension of unit.suspensions) {
-        if (precedes(suspension, node)) point = suspension;
+        // The body of a `for await` runs after each step of the iterator is awaited.
+        if (precedes(suspension, node) || (ts.isForOfStatement(suspension) && contains(suspension.statement, node))) point = suspension;
       }
       if (point) return point;
       for (const loop of unit.suspendingLoops) {

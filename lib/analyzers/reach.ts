@@ -12,6 +12,9 @@ import { ownershipAnalyzer, THIS_PARAMETER, type Ownership, type OwnershipScope 
 import type { Unit } from './syntax.js';
 import { positionLabel, skipParens } from '../util/ast.js';
 import { ELEMENT_CALLBACKS } from './valueflow.js';
+import { contained, throwIfInjected, type AnalysisFailure } from '../analysis/faults.js';
+import { stalenessAnalyzer, type ActivationStep } from './staleness.js';
+import { entryConflictAnalyzer } from './entryconflict.js';
 
 /**
  * reach: the unguarded writes to shared maps that contexts reach. From each context it
@@ -24,12 +27,17 @@ import { ELEMENT_CALLBACKS } from './valueflow.js';
  * with no lock held (and, in "await" mode, after control was given back), on a
  * container the ownership analysis finds shared for that path. Writes reached from
  * several contexts are reported once, with the shortest chain and the number of
- * contexts; a container also written under a lock elsewhere is flagged as such.
+ * contexts; a container also written under a lock elsewhere is flagged as such. In
+ * "await" mode a write found suspended and unguarded is then judged on its activation
+ * (the functions from the turn's start to the write): it is reported only as a stale
+ * read (`staleness`) or an entry conflict (`entryconflict`), each naming another turn's
+ * write of the same container found by the walks; the rest of the program is never
+ * looked at for reads or keys.
  */
 export const reachAnalyzer = defineAnalyzer<ReachResult>({
   name: 'reach',
   doc: 'Walks from every context through the call graph with lock and suspension state and reports unguarded writes to shared maps.',
-  requires: [contextsAnalyzer, callgraphAnalyzer, guardsAnalyzer, interleavingAnalyzer, mutationsAnalyzer, ownershipAnalyzer],
+  requires: [contextsAnalyzer, callgraphAnalyzer, guardsAnalyzer, interleavingAnalyzer, mutationsAnalyzer, ownershipAnalyzer, stalenessAnalyzer, entryConflictAnalyzer],
   run(pass) {
     const { config, checker } = pass;
     const contexts = pass.resultOf(contextsAnalyzer);
@@ -38,6 +46,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     const interleaving = pass.resultOf(interleavingAnalyzer);
     const mutations = pass.resultOf(mutationsAnalyzer);
     const ownership = pass.resultOf(ownershipAnalyzer);
+    const staleness = pass.resultOf(stalenessAnalyzer);
+    const entryConflicts = pass.resultOf(entryConflictAnalyzer);
     const awaitMode = config.interleaving === 'await';
     const walkKey = configKey(config);
 
@@ -54,9 +64,15 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       return value;
     };
 
+    /** A walk that threw outside every unit it contains fails for its context alone, at the registration. */
+    const containedWalkOf = (context: Context): WalkResult =>
+      contained(pass.failures, context.registration, 'reach', EMPTY_WALK, () => walkOf(context));
+
     const walk = (context: Context): WalkResult & { files: ts.SourceFile[] } => {
       const records: WalkRecord[] = [];
       const locked: (readonly [ts.Node, ts.Node])[] = [];
+      // Kept with the walk, so that a walk reused from an earlier program reports them again.
+      const failures: AnalysisFailure[] = [];
       const visits = new Map<Unit, Visit[]>();
       const incoming = new Map<Unit, { edge: Edge; from: Visit }[]>();
       const root: Visit = { unit: context.unit, guarded: false, point: undefined, previous: undefined };
@@ -99,7 +115,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       };
       for (let head = 0; head < queue.length; head++) {
         const visit = queue[head]!;
-        for (const edge of callgraph.edgesOf(visit.unit)) {
+        const edges = contained(failures, visit.unit.node, 'callgraph', [] as readonly Edge[], () => callgraph.edgesOf(visit.unit));
+        for (const edge of edges) {
           if (config.isIgnoredFile(edge.to.file.fileName) || isNotRunByCaller(edge) || isRunByLock(edge)) continue;
           if (waitsForEntry(visit, edge)) continue;
           take(visit, edge);
@@ -149,25 +166,100 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         return shared;
       };
 
+      // "await" mode: writes reached with nothing given back, kept only to name the other
+      // side of a reported race (checked for sharing only for containers that have one).
+      const quiet: { write: MapWrite; visit: Visit }[] = [];
+      const others: OtherWrite[] = [];
+      /** One write, in each state its function was reached in: reported on the first unguarded path to a shared container. */
+      const checkWrite = (write: MapWrite, unitVisits: readonly Visit[]): void => {
+        for (const visit of unitVisits) {
+          if (isHeld(visit, write.site.node)) {
+            const declaration = containerDeclaration(write);
+            if (declaration) locked.push([declaration, write.site.node]);
+            continue;
+          }
+          const point = awaitMode ? pointAt(visit, write.site.node) : undefined;
+          if (awaitMode && !point) {
+            quiet.push({ write, visit });
+            continue;
+          }
+          if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
+          const chain = chainOf(visit);
+          const declaration = containerDeclaration(write);
+          if (awaitMode) {
+            others.push({ declaration, node: write.site.node, chain });
+            const verdict = judge(visit, write);
+            if (!verdict) continue;
+            records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration, verdict });
+            return;
+          }
+          records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration });
+          return;
+        }
+      };
+
       for (const [unit, unitVisits] of visits) {
         if (config.isIgnoredFile(unit.file.fileName)) continue;
-        for (const write of mutations.writesOf(unit)) {
-          for (const visit of unitVisits) {
-            if (isHeld(visit, write.site.node)) {
-              const declaration = containerDeclaration(write);
-              if (declaration) locked.push([declaration, write.site.node]);
-              continue;
-            }
-            const point = awaitMode ? pointAt(visit, write.site.node) : undefined;
-            if (awaitMode && !point) continue;
-            if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
-            const chain = chainOf(visit);
-            records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration: containerDeclaration(write) });
-            break;
-          }
+        const writes = contained(failures, unit.node, 'mutations', [] as readonly MapWrite[], () => {
+          throwIfInjected(unit.name);
+          return mutations.writesOf(unit);
+        });
+        for (const write of writes) {
+          contained(failures, write.site.node, 'reach', undefined, () => checkWrite(write, unitVisits));
         }
       }
-      return { records, locked, files: [...visits.keys()].map((unit) => unit.file).concat(context.registration.getSourceFile()) };
+      const raced = new Set(records.map((found) => found.declaration));
+      for (const { write, visit } of quiet) {
+        const declaration = containerDeclaration(write);
+        if (!raced.has(declaration) || others.some((other) => other.node === write.site.node)) continue;
+        if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
+        others.push({ declaration, node: write.site.node, chain: chainOf(visit) });
+      }
+      return {
+        records,
+        locked,
+        failures,
+        others: others.filter((other) => raced.has(other.declaration)),
+        files: [...visits.keys()].map((unit) => unit.file).concat(context.registration.getSourceFile()),
+      };
+    };
+
+    /** A suspended, unguarded write judged on its activation: a stale read, an entry conflict, or nothing an interleaving can make wrong. */
+    const judge = (visit: Visit, write: MapWrite): Verdict | undefined => {
+      const activation = activationOf(visit, write.site.node);
+      // An entry keyed by something this activation generated is this turn's alone.
+      if (entryConflicts.freshKey(activation, write)) return undefined;
+      const conflict = entryConflicts.entryConflict(activation, write);
+      if (conflict) return { kind: 'entryConflict', evidence: conflict.earlier };
+      const stale = staleness.staleRead(activation, write);
+      if (stale) return { kind: 'staleRead', evidence: stale.read };
+      return undefined;
+    };
+
+    /**
+     * The functions of one activation, from the write's up to where the turn began (the
+     * context, or a stored function or subscribed listener, each a turn of its own), with
+     * the node each runs next and the suspension before it.
+     */
+    const activationOf = (visit: Visit, node: ts.Node): ActivationStep[] => {
+      const steps: ActivationStep[] = [];
+      for (let step: Visit | undefined = visit, at = node; step && steps.length < MAX_ACTIVATION; ) {
+        const previous: Visit | undefined = step.previous;
+        const edge: Edge | undefined = step.edge;
+        const enteredDeferred = previous !== undefined && edge !== undefined && step.point !== undefined && step.point !== pointAt(previous, edge.site);
+        steps.push({ unit: step.unit, node: at, point: interleaving.pointBefore(step.unit, at), enteredDeferred });
+        if (!previous || !edge || startsTurn(edge)) break;
+        at = edge.site;
+        step = previous;
+      }
+      return steps;
+    };
+
+    /** An edge into a function stored or subscribed for later events: each run starts a turn. */
+    const startsTurn = (edge: Edge): boolean => {
+      if (edge.kind === 'stored') return true;
+      const deferral = edge.kind === 'argument' && edge.call && edge.argumentIndex !== undefined ? interleaving.deferral(edge.call, edge.argumentIndex) : undefined;
+      return deferral?.kind === 'stored' || (deferral?.kind === 'listener' && deferral.subscription === true);
     };
 
     /**
@@ -321,6 +413,9 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         sharedLock: found.sharedLock,
         lockedElsewhere: undefined,
         declaration: found.declaration,
+        kind: found.verdict?.kind ?? 'unguarded',
+        evidence: found.verdict?.evidence,
+        otherTurn: undefined,
       };
       const existing = best.get(write.site.node);
       if (!existing) {
@@ -331,16 +426,24 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       if (finding.chain.length < existing.finding.chain.length) existing.finding = finding;
     };
 
+    /** Per container, the writes other turns make, with the context that reaches each: the other side of a race. */
+    const otherTurns = new Map<ts.Node | undefined, OtherTurn[]>();
     for (const context of contexts) {
-      const result = walkOf(context);
+      const result = containedWalkOf(context);
+      for (const failure of result.failures) if (!pass.failures.some((known) => known.node === failure.node)) pass.failures.push(failure);
       for (const found of result.records) record(context, found);
+      for (const other of result.others) {
+        let list = otherTurns.get(other.declaration);
+        if (!list) otherTurns.set(other.declaration, (list = []));
+        if (!list.some((known) => known.node === other.node)) list.push({ node: other.node, context, chain: other.chain });
+      }
       for (const [declaration, write] of result.locked) if (!lockedContainers.has(declaration)) lockedContainers.set(declaration, write);
     }
 
     const byFile = new Map<string, Finding[]>();
     for (const { finding, contexts: reaching } of best.values()) {
       const lockedAt = finding.declaration && lockedContainers.get(finding.declaration);
-      const complete: Finding = { ...finding, contextCount: reaching.size, lockedElsewhere: lockedAt };
+      const complete: Finding = { ...finding, contextCount: reaching.size, lockedElsewhere: lockedAt, otherTurn: otherTurnOf(finding, otherTurns) };
       let list = byFile.get(complete.file.fileName);
       if (!list) byFile.set(complete.file.fileName, (list = []));
       list.push(complete);
@@ -350,12 +453,56 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
   },
 });
 
+/** The longest activation judged: deeper chains of callers rarely carry a read to the write. */
+const MAX_ACTIVATION = 8;
+
+/**
+ * The other side of a race: another write of the container, preferring one at another
+ * place (the shortest chain), else the same write run by another turn of its context.
+ */
+function otherTurnOf(finding: Finding, otherTurns: ReadonlyMap<ts.Node | undefined, readonly OtherTurn[]>): OtherTurn | undefined {
+  if (finding.kind === 'unguarded') return undefined;
+  const candidates = otherTurns.get(finding.declaration) ?? [];
+  let best: OtherTurn | undefined;
+  for (const candidate of candidates) {
+    if (candidate.node === finding.node) continue;
+    if (!best || candidate.chain.length < best.chain.length) best = candidate;
+  }
+  return best ?? { node: finding.node, context: finding.context, chain: finding.chain };
+}
+
+interface OtherWrite {
+  readonly declaration: ts.Node | undefined;
+  readonly node: ts.Node;
+  readonly chain: readonly string[];
+}
+
+/** Another turn's write of a container: where, from which context, through which functions. */
+export interface OtherTurn {
+  readonly node: ts.Node;
+  readonly context: Context;
+  readonly chain: readonly string[];
+}
+
+/** What "await" mode makes of a suspended, unguarded write. */
+interface Verdict {
+  readonly kind: 'staleRead' | 'entryConflict';
+  /** The stale read, or the turn's own earlier write of the entry. */
+  readonly evidence: ts.Node;
+}
+
 /** What one context's walk found: its unguarded writes, and the containers it reached written under a lock. */
 interface WalkResult {
   readonly records: readonly WalkRecord[];
+  /** "await" mode: the shared writes of containers with a reported race, to name the other side. */
+  readonly others: readonly OtherWrite[];
   /** (container declaration, write) pairs reached under a lock. */
   readonly locked: readonly (readonly [ts.Node, ts.Node])[];
+  /** The units of this walk whose analysis threw. */
+  readonly failures: readonly AnalysisFailure[];
 }
+
+const EMPTY_WALK: WalkResult = { records: [], locked: [], others: [], failures: [] };
 
 interface WalkRecord {
   readonly write: MapWrite;
@@ -363,6 +510,7 @@ interface WalkRecord {
   readonly point: ts.Node | undefined;
   readonly sharedLock: string | undefined;
   readonly declaration: ts.Node | undefined;
+  readonly verdict?: Verdict;
 }
 
 /** Walks per configuration and registration, reused across programs while the files they consulted are unchanged. */
@@ -421,6 +569,16 @@ export interface Finding {
   readonly lockedElsewhere: ts.Node | undefined;
   /** The declaration of the container, its identity. */
   readonly declaration: ts.Node | undefined;
+  /**
+   * `unguarded` in "any" mode; in "await" mode `staleRead` (the write acts on a read taken
+   * before the suspension) or `entryConflict` (it removes or replaces an entry the turn set
+   * before the suspension, whose key another turn can use).
+   */
+  readonly kind: 'unguarded' | 'staleRead' | 'entryConflict';
+  /** The stale read, or the turn's earlier write of the entry ("await" mode). */
+  readonly evidence: ts.Node | undefined;
+  /** Another turn's write of the container ("await" mode). */
+  readonly otherTurn: OtherTurn | undefined;
 }
 
 export interface ReachResult {

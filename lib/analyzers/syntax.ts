@@ -1,4 +1,5 @@
 import ts from '../util/typescript.cjs';
+import { contained, type AnalysisFailure } from '../analysis/faults.js';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, isFunctionWithBody, skipParens, type FunctionWithBody } from '../util/ast.js';
 
@@ -75,6 +76,8 @@ export interface FileFacts {
   readonly registrations: readonly RegistrationCandidate[];
   /** Every call of the file by the last name of its callee, for name-configured contexts and guards. */
   readonly callsByName: ReadonlyMap<string, readonly ts.CallExpression[]>;
+  /** Constructs whose facts could not be collected (left out of the facts above). */
+  readonly failures: readonly AnalysisFailure[];
 }
 
 export interface SyntaxFacts {
@@ -84,6 +87,11 @@ export interface SyntaxFacts {
 }
 
 const factsByFile = new WeakMap<ts.SourceFile, FileFacts>();
+
+/** The failures met collecting a file's facts, if they were collected (never collects them). */
+export function syntaxFailuresOf(file: ts.SourceFile): readonly AnalysisFailure[] {
+  return factsByFile.get(file)?.failures ?? [];
+}
 
 const syntaxFacts: SyntaxFacts = {
   facts(file) {
@@ -110,15 +118,17 @@ const LISTENER_METHODS = new Set([
   'prependOnceListener',
 ]);
 const MAP_WRITE_METHODS = new Set(['set', 'delete', 'clear']);
-const BUILTIN_WRITES: Record<string, Set<string>> = {
-  Object: new Set(['assign', 'defineProperty', 'defineProperties']),
-  Reflect: new Set(['set', 'deleteProperty', 'defineProperty']),
-};
+/** Keyed by a receiver's name in user code (`toString.call(x)`, `constructor.name`): a Map, so no name finds `Object.prototype`. */
+const BUILTIN_WRITES = new Map<string, ReadonlySet<string>>([
+  ['Object', new Set(['assign', 'defineProperty', 'defineProperties'])],
+  ['Reflect', new Set(['set', 'deleteProperty', 'defineProperty'])],
+]);
 
 function collectFileFacts(file: ts.SourceFile): FileFacts {
   const units = new Map<ts.Node, Unit>();
   const registrations: RegistrationCandidate[] = [];
   const callsByName = new Map<string, ts.CallExpression[]>();
+  const failures: AnalysisFailure[] = [];
 
   const newUnit = (node: UnitNode, parent: Unit | undefined): Unit => {
     const unit: Unit = {
@@ -157,12 +167,25 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
       loopStack.push(...savedLoops);
       return;
     }
+    // One construct whose facts cannot be collected is left out (and reported), not the file.
+    if (!contained(failures, node, 'syntax', false, () => recordNode(node, unit))) return;
+    if (ts.isIterationStatement(node, false)) {
+      loopStack.push(node);
+      ts.forEachChild(node, (child) => visit(child, unit));
+      loopStack.pop();
+      return;
+    }
+    ts.forEachChild(node, (child) => visit(child, unit));
+  };
+
+  /** The facts of one node; false when its children are already visited. */
+  const recordNode = (node: ts.Node, unit: Unit): boolean => {
     switch (node.kind) {
       case ts.SyntaxKind.AwaitExpression:
       case ts.SyntaxKind.YieldExpression:
         ts.forEachChild(node, (child) => visit(child, unit));
         markSuspension(unit, node);
-        return;
+        return false;
       case ts.SyntaxKind.ForOfStatement:
       case ts.SyntaxKind.ForInStatement:
         recordLoopTarget(node as ts.ForOfStatement | ts.ForInStatement, unit);
@@ -192,13 +215,7 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
         break;
       }
     }
-    if (ts.isIterationStatement(node, false)) {
-      loopStack.push(node);
-      ts.forEachChild(node, (child) => visit(child, unit));
-      loopStack.pop();
-      return;
-    }
-    ts.forEachChild(node, (child) => visit(child, unit));
+    return true;
   };
 
   const recordCall = (call: ts.CallExpression, unit: Unit): void => {
@@ -217,7 +234,7 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
     if (receiver && MAP_WRITE_METHODS.has(name)) {
       unit.writes.push({ node: call, receiver, kind: 'method', operation: name });
     }
-    if (receiver && ts.isIdentifier(receiver) && BUILTIN_WRITES[receiver.text]?.has(name) && call.arguments[0]) {
+    if (receiver && ts.isIdentifier(receiver) && BUILTIN_WRITES.get(receiver.text)?.has(name) && call.arguments[0]) {
       unit.writes.push({
         node: call,
         receiver: call.arguments[0],
@@ -290,7 +307,7 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
   };
 
   ts.forEachChild(file, (child) => visit(child, moduleUnit));
-  return { file, moduleUnit, units, registrations, callsByName };
+  return { file, moduleUnit, units, registrations, callsByName, failures };
 }
 
 type MemberAccess = ts.PropertyAccessExpression | ts.ElementAccessExpression;

@@ -3,7 +3,8 @@ import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
 import { isFunctionWithBody, isObjectCreate, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration, mayBeFunctionType, PRIMITIVE, typeLineage } from '../util/types.js';
-import { containerName, flowSitesAnalyzer, memberName, type FlowSites, type SiteKind, type StoreSite } from './flowsites.js';
+import { ANY_EVENT, containerName, flowSitesAnalyzer, memberName, NAMED_EVENT, type FlowSites, type ListenerSite, type SiteKind, type StoreSite } from './flowsites.js';
+import { eventNameOf } from '../util/events.js';
 import { syntaxAnalyzer, type SyntaxFacts, type Unit } from './syntax.js';
 
 /**
@@ -144,7 +145,7 @@ function listenersOf(context: FlowContext, call: ts.CallExpression, event: strin
   const callee = skipParens(call.expression);
   const emitter = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
   const found = new Map<Unit, FlowTarget>();
-  const sites = context.sites.sites('listener', event);
+  const sites = [...context.sites.sites('listener', event), ...namedListenerSites(context, event)];
   recordUsage([], [context.sites.probe('listener', event)]);
   for (const site of sites) {
     if (!sameEmitter(context, emitter, site.receiver)) continue;
@@ -154,6 +155,20 @@ function listenersOf(context: FlowContext, call: ts.CallExpression, event: strin
     }
   }
   return [...found.values()];
+}
+
+/**
+ * The listeners registered under an event named by an expression (`player.on(Events.Loaded, f)`)
+ * whose one literal value is `event` (any literal for an `emit` of a run-time name). A name
+ * the checker cannot pin to one literal (the `event` parameter of a forwarding `on`) matches
+ * nothing here: the wrapper's own call sites carry the name.
+ */
+function namedListenerSites(context: FlowContext, event: string): ListenerSite[] {
+  recordUsage([], [context.sites.probe('listener', NAMED_EVENT)]);
+  return context.sites.sites('listener', NAMED_EVENT).filter((site) => {
+    const name = eventNameOf(context.checker, site.event);
+    return name !== undefined && (event === ANY_EVENT || name === event);
+  });
 }
 
 function sameEmitter(context: FlowContext, a: ts.Expression | undefined, b: ts.Expression | undefined): boolean {
@@ -166,6 +181,20 @@ function sameEmitter(context: FlowContext, a: ts.Expression | undefined, b: ts.E
   const classB = checker.getTypeAtLocation(b).getSymbol();
   if (!classA || !classB || !sameSymbol(classA, classB) || isLibrarySymbol(program, classA)) return false;
   return (classA.flags & ts.SymbolFlags.Class) !== 0;
+}
+
+/** Names by which code reaches the global object. */
+const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(['globalThis', 'self', 'window', 'global']);
+
+/** `RUNTIME` for `globalThis.RUNTIME`, `(self as any).RUNTIME` or `window['RUNTIME']`. */
+function globalPropertyName(expression: ts.Expression): string | undefined {
+  const node = skipParens(expression);
+  let name: string | undefined;
+  if (ts.isPropertyAccessExpression(node)) name = node.name.text;
+  else if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) name = node.argumentExpression.text;
+  else return undefined;
+  const base = skipParens(node.expression);
+  return ts.isIdentifier(base) && GLOBAL_OBJECTS.has(base.text) ? name : undefined;
 }
 
 /** Work bounds for one query: beyond them the answer is what was found so far. */
@@ -503,6 +532,36 @@ class Search {
     const checker = this.#context.checker;
     const property = symbol ?? checker.getPropertyOfType(checker.getTypeAtLocation(receiver), name);
     if (property) this.propertySymbol(property, name, trail);
+    this.publishedMember(receiver, name, trail);
+  }
+
+  /**
+   * `globalThis.RUNTIME.record` or `(self as any).api.store`, where another file published
+   * an object on the global (`globalThis.RUNTIME = runtime`): the member `name` of every
+   * object or class instance written to that global property. The global's declared type
+   * (`declare global { var RUNTIME: { record(): void } }`, or `any`) says nothing of the
+   * object, so the walk follows the writes by the property's name; the test that the
+   * receiver is a property of a global is syntactic and comes first.
+   */
+  publishedMember(receiver: ts.Expression, name: string, trail: Trail | undefined): void {
+    const published = globalPropertyName(receiver);
+    if (published === undefined || !this.#first(`${published}\u0000${name}`, 'published')) return;
+    for (const site of this.#sites('property', published)) {
+      if (globalPropertyName(site.target) !== published) continue;
+      for (const origin of originsOf(this.#context, site.value)) this.memberOfOrigin(origin, name, stored(trail, site.node));
+    }
+  }
+
+  /** The member `name` of an object literal, or of the class a `new` makes. */
+  memberOfOrigin(origin: ts.Expression, name: string, trail: Trail | undefined): void {
+    this.#files.add(origin.getSourceFile());
+    if (ts.isObjectLiteralExpression(origin)) {
+      for (const element of origin.properties) if (memberName(element.name) === name) this.objectMember(element, trail);
+    } else if (ts.isNewExpression(origin)) {
+      const type = this.#context.checker.getTypeAtLocation(origin);
+      const member = type.getProperty(name);
+      if (member) this.propertySymbol(member, name, trail);
+    }
   }
 
   /** A property's values: its declarations, every write to it, and for an interface member its implementations. */

@@ -76,7 +76,12 @@ export function typeLineage(checker: ts.TypeChecker, type: ts.Type): ts.Symbol[]
 
 export type MapKind = 'Map' | 'WeakMap' | 'Record';
 
-const MAP_CLASSES: Record<string, MapKind> = { Map: 'Map', WeakMap: 'WeakMap', ReadonlyMap: 'Map' };
+/** Keyed by a declared type name from user code (a class may be called `constructor`): a Map, not an object. */
+const MAP_CLASSES = new Map<string, MapKind>([
+  ['Map', 'Map'],
+  ['WeakMap', 'WeakMap'],
+  ['ReadonlyMap', 'Map'],
+]);
 
 /**
  * What kind of map a type is: a `Map`/`WeakMap` (or a subclass or alias of one), a
@@ -127,7 +132,7 @@ function isLibNumberIndexed(program: ts.Program, type: ts.Type): boolean {
 
 function mapClassOf(program: ts.Program, checker: ts.TypeChecker, type: ts.Type): MapKind | undefined {
   for (const symbol of typeLineage(checker, type)) {
-    const kind = MAP_CLASSES[declaredName(symbol)];
+    const kind = MAP_CLASSES.get(declaredName(symbol));
     if (kind && symbol.declarations?.some((declaration) => isDefaultLibDeclaration(program, declaration))) return kind;
   }
   return undefined;

@@ -2,7 +2,8 @@
  * An analysistest-style harness: a fixture project is a directory with a real
  * tsconfig.json; each line that must be reported carries a `// want "regexp"` comment
  * (several for several reports; `want:any` / `want:await` for one interleaving mode
- * only). Fixtures may be JavaScript too (.js, .mjs, .cjs under `allowJs`/`checkJs`),
+ * only; a messageId after the mode, `want:await staleRead "…"`, asserts the report's
+ * kind too). Fixtures may be JavaScript too (.js, .mjs, .cjs under `allowJs`/`checkJs`),
  * whose `// want` comments count alike. The harness lints the whole project through
  * ESLint with the typed parser and the built plugin, and lists every missing and every
  * unexpected report.
@@ -17,6 +18,8 @@ import plugin from '../../dist/index.js';
 export interface FixtureOptions {
   /** Interleaving modes to run the fixture in; `want` without a mode applies to each. */
   modes?: ('any' | 'await')[];
+  /** Modes in which the fixture must report nothing at all (its `want` comments are for the other modes). */
+  quiet?: ('any' | 'await')[];
   /** Rule options besides `interleaving`. */
   options?: Record<string, unknown>;
   settings?: Record<string, unknown>;
@@ -32,6 +35,8 @@ export interface Expectation {
   file: string;
   line: number;
   pattern: RegExp;
+  /** The report's messageId, when the comment names one. */
+  messageId?: string;
   matched: boolean;
 }
 
@@ -40,11 +45,12 @@ export interface Report {
   line: number;
   column: number;
   ruleId: string | null;
+  messageId: string | undefined;
   message: string;
 }
 
-const WANT_COMMENT = /\/\/\s*(want(?::(?:any|await))?\s+".*)$/;
-const WANT_GROUP = /want(?::(any|await))?((?:\s+"(?:[^"\\]|\\.)*")+)/g;
+const WANT_COMMENT = /\/\/\s*(want(?::(?:any|await))?(?:\s+[A-Za-z]+)?\s+".*)$/;
+const WANT_GROUP = /want(?::(any|await))?(?:\s+([A-Za-z]+))?((?:\s+"(?:[^"\\]|\\.)*")+)/g;
 const WANT_PATTERN = /"((?:[^"\\]|\\.)*)"/g;
 
 export function fixtureOptions(dir: string): FixtureOptions {
@@ -76,8 +82,9 @@ export function expectationsOf(dir: string, mode: 'any' | 'await'): Expectation[
       if (!comment) return;
       for (const group of comment[1]!.matchAll(WANT_GROUP)) {
         if (group[1] && group[1] !== mode) continue;
-        for (const [, source] of group[2]!.matchAll(WANT_PATTERN)) {
-          expectations.push({ file, line: index + 1, pattern: new RegExp(source!.replace(/\\"/g, '"')), matched: false });
+        for (const [, source] of group[3]!.matchAll(WANT_PATTERN)) {
+          const pattern = new RegExp(source!.replace(/\\"/g, '"'));
+          expectations.push({ file, line: index + 1, pattern, ...(group[2] ? { messageId: group[2] } : {}), matched: false });
         }
       }
     });
@@ -120,6 +127,7 @@ export async function lintFixture(
       line: message.line,
       column: message.column,
       ruleId: message.ruleId,
+      messageId: message.messageId,
       message: message.message,
     })),
   );
@@ -137,14 +145,16 @@ export async function checkFixture(dir: string, mode: 'any' | 'await'): Promise<
       continue;
     }
     const expectation = expectations.find(
-      (candidate) => !candidate.matched && candidate.file === report.file && candidate.line === report.line && candidate.pattern.test(report.message),
+      (candidate) => !candidate.matched && candidate.file === report.file && candidate.line === report.line &&
+        candidate.pattern.test(report.message) && (candidate.messageId === undefined || candidate.messageId === report.messageId),
     );
     if (expectation) expectation.matched = true;
-    else problems.push(`${where}: unexpected report: ${report.message}`);
+    else problems.push(`${where}: unexpected ${report.messageId ?? 'report'}: ${report.message}`);
   }
   for (const expectation of expectations) {
     if (!expectation.matched) {
-      problems.push(`${path.relative(dir, expectation.file)}:${expectation.line}: no report matching /${expectation.pattern.source}/`);
+      const kind = expectation.messageId ? ` of kind ${expectation.messageId}` : '';
+      problems.push(`${path.relative(dir, expectation.file)}:${expectation.line}: no report${kind} matching /${expectation.pattern.source}/`);
     }
   }
   return problems;

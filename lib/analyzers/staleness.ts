@@ -1,0 +1,227 @@
+import ts from '../util/typescript.cjs';
+import { defineAnalyzer } from '../analysis/analyzer.js';
+import { isFunctionWithBody, skipParens } from '../util/ast.js';
+import { keyOf, readsAnalyzer } from './reads.js';
+import type { MapWrite } from './mutations.js';
+import type { Unit } from './syntax.js';
+
+/**
+ * staleness: whether a write that runs after control was given back acts on a read taken
+ * before it — check, await, act (`if (!m.has(k)) { await load(); m.set(k, v) }`), read,
+ * await, write back (`const n = m.get(k); await save(); m.set(k, n + 1)`), iterate, await,
+ * delete (`for (const k of m.keys()) { await close(k); m.delete(k) }`). Another turn may
+ * have written the container in between, so what was read no longer holds when the write
+ * acts on it. The activation is the chain of functions reach walked from the turn's start
+ * to the write (each with the call it made); a read counts when it happens in that
+ * activation before the suspension and either controls the write (the write sits under a
+ * condition, an early exit or a loop over the container that read it) or feeds the
+ * written key or value (through locals, returns and helpers, see `reads`). A write of a
+ * constant only controlled by the read (`if (!ready.get(k)) { await init(); ready.set(k,
+ * true) }`) gives the same result from every turn and is not stale. A read taken after the
+ * last suspension, a write depending on no read, and check-and-act with nothing given
+ * back between them are not stale either.
+ */
+export const stalenessAnalyzer = defineAnalyzer<Staleness>({
+  name: 'staleness',
+  doc: 'Pairs a read of a container, a later suspension and a later write in one activation: the write acts on a stale read.',
+  requires: [readsAnalyzer],
+  run(pass) {
+    const reads = pass.resultOf(readsAnalyzer);
+
+    const staleRead = (activation: readonly ActivationStep[], write: MapWrite): StaleRead | undefined => {
+      const container = write.site.receiver;
+      for (const { step, index, cut } of beforeSuspension(activation)) {
+        const found = evidenceIn(step, container, cut, write, index === 0);
+        if (found) return rechecked(activation, write) ? undefined : found;
+      }
+      return undefined;
+    };
+
+    /**
+     * Whether the turn reads the container again after it gave control back and before the
+     * write (`setTimeout(() => { if (m.size === 0) m.clear() })`): the write then acts on
+     * the fresh read, which is the fix the report asks for.
+     */
+    const rechecked = (activation: readonly ActivationStep[], write: MapWrite): boolean => {
+      const container = write.site.receiver;
+      const writeKey = keyOf(write.site);
+      for (const step of activation) {
+        const from = step.point ? suspendsAt(step.point) : step.unit.node.getStart();
+        const to = step.node.getStart();
+        const again = reads.directReadsOf(step.unit, container).some((read) => {
+          if (read.getStart() < from || read.end > to) return false;
+          const readKey = reads.keyOfRead(read);
+          // Only a look at the same entry, or (for a whole-container write) at the whole container, is a re-check.
+          return readKey && writeKey ? reads.sameKey(readKey, writeKey) : !readKey && !writeKey;
+        });
+        if (again) return true;
+        if (step.point || step.enteredDeferred) return false;
+      }
+      return false;
+    };
+
+    /** A read before `cut` in `step`'s function that controls `step.node` or feeds it. */
+    const evidenceIn = (step: ActivationStep, container: ts.Expression, cut: number, write: MapWrite, writeStep: boolean): StaleRead | undefined => {
+      const before = (read: ts.Node | undefined): ts.Node | undefined => (read && read.end <= cut ? read : undefined);
+      const readValue = (node: ts.Node): ts.Node | undefined => before(reads.readIn(node, step.unit, container));
+      const writeKey = keyOf(write.site);
+      const constant = writesConstant(write);
+      if (!constant) {
+        // The write's own operands may use this function's locals too, captured by a closure.
+        const operands = writeStep ? operandsOf(step.node, write) : [...operandsOf(step.node, undefined), ...operandsOf(write.site.node, write)];
+        for (const operand of operands) {
+          const read = readValue(operand);
+          if (read) return { read, how: 'value' };
+        }
+      }
+      if (constant) return undefined;
+      // Snapshot, await, clear: `clear()` drops what other turns added since the snapshot was taken.
+      if (!writeKey && write.site.operation === 'clear') {
+        const snapshot = reads.directReadsOf(step.unit, container).find((read) => read.end <= cut && !reads.keyOfRead(read));
+        if (snapshot) return { read: snapshot, how: 'iteration' };
+      }
+      // A condition on another entry (`if (m.get(a)) …; await …; m.delete(b)`) says nothing about this one.
+      const readIn = (node: ts.Node): ts.Node | undefined => {
+        const read = readValue(node);
+        const readKey = read && reads.keyOfRead(read);
+        // A check of the same key in a sibling table (`files.has(path)`, then `handles[path] = …`) is stale alike.
+        if (!read) return writeKey ? before(reads.keyedReadIn(node, writeKey)) : undefined;
+        // A keyed check says nothing about clearing the whole container; a size or an iteration says something about every entry.
+        if (!writeKey) return readKey ? undefined : read;
+        return !readKey || reads.sameKey(readKey, writeKey) ? read : undefined;
+      };
+      for (let child: ts.Node = step.node, parent = child.parent; parent && child !== step.unit.node; child = parent, parent = parent.parent) {
+        if (isFunctionWithBody(child) && child !== step.node) break;
+        const condition = conditionOver(parent, child);
+        const read = condition && readIn(condition);
+        if (read) return { read, how: 'condition' };
+        if ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.statement === child && reads.iterationOf(parent, container)) {
+          const iteration = before(parent.expression);
+          if (iteration) return { read: iteration, how: 'iteration' };
+        }
+        if (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent)) {
+          for (const statement of parent.statements) {
+            if (statement === child) break;
+            if (ts.isIfStatement(statement) && exits(statement.thenStatement)) {
+              const early = readIn(statement.expression);
+              if (early) return { read: early, how: 'condition' };
+            }
+          }
+        }
+      }
+      return undefined;
+    };
+
+    return { staleRead };
+  },
+});
+
+/**
+ * The parts of an activation that ran before the turn gave control back, bottom-up: in
+ * each function, what precedes `cut` — its last suspension before the step's node, or,
+ * once a suspension lies further down the activation (in a callee, or at a deferral into
+ * it), everything before the call it made.
+ */
+export function* beforeSuspension(activation: readonly ActivationStep[]): Generator<{ step: ActivationStep; index: number; cut: number }> {
+  let suspendedBelow = false;
+  for (const [index, step] of activation.entries()) {
+    const cut = suspendedBelow ? step.node.getStart() : step.point && suspendsAt(step.point);
+    if (cut !== undefined) yield { step, index, cut };
+    suspendedBelow ||= step.point !== undefined || step.enteredDeferred;
+  }
+}
+
+/**
+ * Where control is given back at a suspension point: after an `await`'s or `yield`'s operand
+ * is evaluated (`await save(m.keys())` reads before it suspends), after a `for await`'s
+ * iterable expression, and at a deferring call itself.
+ */
+export function suspendsAt(point: ts.Node): number {
+  if (ts.isForOfStatement(point)) return point.expression.end;
+  if (ts.isAwaitExpression(point) || ts.isYieldExpression(point)) return point.end;
+  return point.getStart();
+}
+
+/** The expressions whose values a write or call takes: its key and value, or the call's arguments. */
+function operandsOf(node: ts.Node, write: MapWrite | undefined): ts.Node[] {
+  if (ts.isCallExpression(node) || ts.isNewExpression(node)) return [...(node.arguments ?? [])];
+  if (write && ts.isBinaryExpression(node)) {
+    const left = skipParens(node.left);
+    const key = ts.isElementAccessExpression(left) ? [left.argumentExpression] : [];
+    return [...key, node.right];
+  }
+  if (ts.isDeleteExpression(node)) {
+    const target = skipParens(node.expression);
+    return ts.isElementAccessExpression(target) ? [target.argumentExpression] : [];
+  }
+  return [];
+}
+
+/** The condition that decides whether `child` (a part of `parent`) runs, if `parent` branches. */
+function conditionOver(parent: ts.Node, child: ts.Node): ts.Expression | undefined {
+  if (ts.isIfStatement(parent) && child !== parent.expression) return parent.expression;
+  if (ts.isConditionalExpression(parent) && child !== parent.condition) return parent.condition;
+  if ((ts.isWhileStatement(parent) || ts.isDoStatement(parent)) && child === parent.statement) return parent.expression;
+  if (ts.isForStatement(parent) && child === parent.statement) return parent.condition;
+  if (ts.isBinaryExpression(parent) && parent.right === child && LOGICAL.has(parent.operatorToken.kind)) return parent.left;
+  return undefined;
+}
+
+const LOGICAL = new Set([ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken]);
+
+/** Whether a statement always leaves the enclosing block (`return`, `throw`, `break`, `continue`). */
+function exits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || ts.isBreakStatement(statement) || ts.isContinueStatement(statement)) return true;
+  if (ts.isBlock(statement)) {
+    const last = statement.statements[statement.statements.length - 1];
+    return last !== undefined && exits(last);
+  }
+  return false;
+}
+
+/** `m.set(k, true)`, `r[k] = 'ready'`: every turn writes the same value. */
+function writesConstant(write: MapWrite): boolean {
+  const node = write.site.node;
+  let value: ts.Expression | undefined;
+  if (ts.isCallExpression(node) && write.site.operation === 'set') value = node.arguments[1];
+  else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) value = node.right;
+  return value !== undefined && isConstant(skipParens(value));
+}
+
+function isConstant(value: ts.Expression): boolean {
+  return (
+    ts.isLiteralExpression(value) ||
+    ts.isNoSubstitutionTemplateLiteral(value) ||
+    value.kind === ts.SyntaxKind.TrueKeyword ||
+    value.kind === ts.SyntaxKind.FalseKeyword ||
+    value.kind === ts.SyntaxKind.NullKeyword ||
+    (ts.isIdentifier(value) && value.text === 'undefined') ||
+    (ts.isPrefixUnaryExpression(value) && ts.isNumericLiteral(value.operand))
+  );
+}
+
+/**
+ * One function of an activation, from the write up to where the turn began: the write
+ * (or the call that leads to it), the last suspension before it in that function, and
+ * whether the function was entered through a deferral (a promise callback, a timer), so
+ * that control was given back between the caller's call and this function's body.
+ */
+export interface ActivationStep {
+  readonly unit: Unit;
+  readonly node: ts.Node;
+  readonly point: ts.Node | undefined;
+  readonly enteredDeferred: boolean;
+}
+
+export interface StaleRead {
+  /** The read (or the iteration) the write acts on. */
+  readonly read: ts.Node;
+  /** How the write depends on it: under its condition, from its value, inside a loop over the container. */
+  readonly how: 'condition' | 'value' | 'iteration';
+}
+
+export interface Staleness {
+  /** The read before a suspension that the write acts on, if any, searching the activation bottom-up. */
+  staleRead(activation: readonly ActivationStep[], write: MapWrite): StaleRead | undefined;
+}
+
