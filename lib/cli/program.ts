@@ -23,14 +23,18 @@ export interface ProgramEvents {
 }
 
 /**
- * The tsconfig files named by `-p` (a file or a directory holding tsconfig.json), or the
- * nearest tsconfig.json from `cwd` upwards, as `tsc` finds it.
+ * The tsconfig files named by `-p` (a file, or a directory holding tsconfig.json or else
+ * jsconfig.json), or the nearest of them from `cwd` upwards: tsconfig.json as `tsc` finds
+ * it, and jsconfig.json where a directory has no tsconfig.json, as the editor's TypeScript
+ * server (and so the ESLint rule's project service) finds it for a JavaScript project.
  */
 export function tsconfigPaths(projects: readonly string[], cwd: string): string[] {
   if (projects.length === 0) {
-    const found = ts.findConfigFile(cwd, ts.sys.fileExists);
-    if (!found) throw new CliError(`no tsconfig.json in ${cwd} or above it: pass one with -p`);
-    return [path.resolve(found)];
+    for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+      const found = configIn(dir);
+      if (found) return [found];
+      if (path.dirname(dir) === dir) throw new CliError(`no tsconfig.json (or jsconfig.json) in ${cwd} or above it: pass one with -p`);
+    }
   }
   return projects.map((project) => {
     const resolved = path.resolve(cwd, project);
@@ -40,10 +44,16 @@ export function tsconfigPaths(projects: readonly string[], cwd: string): string[
     } catch {
       throw new CliError(`cannot find the tsconfig ${project}`);
     }
-    const file = stat.isDirectory() ? path.join(resolved, 'tsconfig.json') : resolved;
-    if (!fs.existsSync(file)) throw new CliError(`cannot find the tsconfig ${path.relative(cwd, file) || file}`);
-    return file;
+    if (!stat.isDirectory()) return resolved;
+    const found = configIn(resolved);
+    if (!found) throw new CliError(`cannot find the tsconfig ${path.relative(cwd, path.join(resolved, 'tsconfig.json')) || path.join(resolved, 'tsconfig.json')} (nor a jsconfig.json there)`);
+    return found;
   });
+}
+
+/** A directory's tsconfig.json, else its jsconfig.json. */
+function configIn(dir: string): string | undefined {
+  return ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(dir, name)).find((file) => ts.sys.fileExists(file));
 }
 
 /**
