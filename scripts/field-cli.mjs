@@ -11,7 +11,11 @@
 //               lays out a scratch node_modules in the OS temp dir — a copy of this package's
 //               bin/ and dist/, its dependencies linked, `typescript` linked to <dir> — and runs
 //               Node with --preserve-symlinks so that everything resolves from there.
-// --ignore      passed on as --ignore-path (the globs field-run.mjs was given)
+// --ignore      files ESLint would not lint (the globs field-run.mjs was given, relative to the
+//               checkout): their reports are left out, as field-run.mjs's ESLint ignores leave
+//               them unlinted. They stay in the analysis (not --ignore-path, which would drop
+//               their handlers too), as they stay in the rule's programs. Field-run's own ignores
+//               (dependencies, build output, minified files) apply as well.
 // --rule        compare with this field-run result: counts per mode, and the reports only one side has
 // --json        write the CLI's exit status, stderr and reports per mode
 //
@@ -21,6 +25,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const scriptDir = path.dirname(fileURLToPath(import.meta.url));
@@ -65,14 +70,17 @@ function installWith(typescript) {
 }
 
 const { bin, nodeArgs } = installWith(opts.typescript);
-const ignores = opts.ignore.flatMap((glob) => ['--ignore-path', glob]);
+// scripts/field-run.mjs's ESLint ignores: dependencies, VCS, build output and caches, minified files.
+const SKIP_DIRS = ['node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', 'coverage', '.nyc_output', '.yarn', '.pnpm-store', '.next', '.nuxt', '.turbo', '.cache', '.output', '.vercel', '.svelte-kit'];
+const picomatch = createRequire(import.meta.url)('picomatch');
+const eslintIgnored = picomatch([...SKIP_DIRS.map((dir) => `**/${dir}/**`), '**/*.min.js', '**/*.min.mjs', ...opts.ignore], { dot: true });
 const rule = opts.rule ? JSON.parse(fs.readFileSync(opts.rule, 'utf8')) : null;
 const key = (report) => `${report.file}:${report.line}:${report.column} ${report.messageId}`;
 const result = { checkout: opts.dir, typescript: opts.typescript ?? 'bundled', modes: {} };
 
 for (const mode of ['any', 'await']) {
   const started = Date.now();
-  const run = spawnSync(process.execPath, [...nodeArgs, bin, '--quiet', '--format', 'json', '--interleaving', mode, ...ignores], {
+  const run = spawnSync(process.execPath, [...nodeArgs, bin, '--quiet', '--format', 'json', '--interleaving', mode], {
     cwd: opts.dir,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
@@ -84,21 +92,24 @@ for (const mode of ['any', 'await']) {
   } catch {
     // exit 2: no JSON, the reason is on stderr
   }
+  const unlinted = problems.filter((problem) => eslintIgnored(problem.file));
+  problems = problems.filter((problem) => !eslintIgnored(problem.file));
   const writes = problems.filter((problem) => problem.messageId !== 'blindSpot');
   const notices = problems.length - writes.length;
-  console.log(`${mode}: exit ${run.status}, ${writes.length} write reports, ${notices} blind-spot notices, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${mode}: exit ${run.status}, ${writes.length} write reports, ${notices} blind-spot notices, ${unlinted.length} in files ESLint does not lint, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const line of stderr) console.log(`  ${line}`);
-  const entry = { status: run.status, stderr, reports: problems };
+  const entry = { status: run.status, stderr, reports: problems, unlinted: unlinted.length };
   if (rule?.modes?.[mode]) {
     const ruleReports = rule.modes[mode].reports.filter((report) => report.messageId !== 'blindSpot');
     const cliKeys = new Set(writes.map(key));
     const ruleKeys = new Set(ruleReports.map(key));
     const onlyRule = ruleReports.filter((report) => !cliKeys.has(key(report)));
     const onlyCli = writes.filter((report) => !ruleKeys.has(key(report)));
-    console.log(`  rule: ${ruleReports.length} write reports; both ${writes.length - onlyCli.length}, rule only ${onlyRule.length}, CLI only ${onlyCli.length}`);
+    const ruleNotices = rule.modes[mode].reports.length - ruleReports.length;
+    console.log(`  rule: ${ruleReports.length} write reports, ${ruleNotices} blind-spot notices; both ${writes.length - onlyCli.length}, rule only ${onlyRule.length}, CLI only ${onlyCli.length}`);
     for (const report of onlyRule) console.log(`    rule only: ${key(report)}`);
     for (const report of onlyCli) console.log(`    CLI only:  ${key(report)}`);
-    Object.assign(entry, { rule: ruleReports.length, onlyRule: onlyRule.map(key), onlyCli: onlyCli.map(key) });
+    Object.assign(entry, { rule: ruleReports.length, ruleNotices, onlyRule: onlyRule.map(key), onlyCli: onlyCli.map(key) });
   }
   result.modes[mode] = entry;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type tsTypes from 'typescript';
 import ts from '../util/typescript.cjs';
 import { CliError } from './errors.js';
-import { analysisOptions, diagnosticLine, judge } from './tsconfig-diagnostics.js';
+import { analysisOptions, diagnosticLine, judge, type DiagnosticSource } from './tsconfig-diagnostics.js';
 
 /** One program to analyse, built from one tsconfig. */
 export interface Project {
@@ -57,8 +57,9 @@ function configIn(dir: string): string | undefined {
 }
 
 /**
- * One program per tsconfig; a solution-style tsconfig (no files of its own, only
- * `references`) stands for its referenced projects, each analysed as its own program.
+ * One program per tsconfig; a solution-style tsconfig (no source files of its own, only
+ * `references`) stands for every project its references reach, each analysed as its own
+ * program, and a file is reported in the first of them that has it.
  * A program is built whenever TypeScript can build one: a tsconfig diagnostic stops the
  * run only when nothing is left to analyse (not valid JSON, no input files); the others
  * are warnings (`tsconfig-diagnostics.ts`).
@@ -73,20 +74,27 @@ export function createProjects(configFiles: readonly string[], cwd: string, even
     warned.add(text);
     events.warning?.(text);
   };
-  const visit = (configFile: string): void => {
+  // `fromSolution`: reached through a solution-style tsconfig, which stands for every project
+  // its references reach, as the editor's TypeScript server searches them for a file's project.
+  const visit = (configFile: string, fromSolution: boolean): void => {
     if (seen.has(configFile)) return;
     seen.add(configFile);
     const parsed = parseTsconfig(configFile, cwd, warn);
     const references = parsed.projectReferences ?? [];
-    if (parsed.fileNames.length === 0 && references.length > 0) {
-      for (const reference of references) visit(path.resolve(ts.resolveProjectReferencePath(reference)));
-      return;
+    // A tsconfig with references whose own files are declarations at most (one that includes
+    // just a global.d.ts) is solution-style too: it has nothing of its own to report.
+    const solution = references.length > 0 && !parsed.fileNames.some((file) => !DECLARATION_FILE.test(file));
+    if (!solution) projects.push({ configFile, program: createProgram(configFile, parsed, cwd, events, warn) });
+    // A project named on its own (`-p packages/a`) is reported alone: per-package runs report each file once.
+    if (solution || fromSolution) {
+      for (const reference of references) visit(path.resolve(ts.resolveProjectReferencePath(reference)), true);
     }
-    projects.push({ configFile, program: createProgram(configFile, parsed, cwd, events, warn) });
   };
-  for (const file of configFiles) visit(path.resolve(file));
+  for (const file of configFiles) visit(path.resolve(file), false);
   return projects;
 }
+
+const DECLARATION_FILE = /\.d\.([cm]?ts|[^.]+\.ts)$/;
 
 function parseTsconfig(configFile: string, cwd: string, warn: (text: string) => void): tsTypes.ParsedCommandLine {
   if (!ts.sys.fileExists(configFile)) throw new CliError(`cannot find the tsconfig ${path.relative(cwd, configFile) || configFile}`);
@@ -100,13 +108,13 @@ function parseTsconfig(configFile: string, cwd: string, warn: (text: string) => 
     const why = unrecoverable ? diagnosticLine(unrecoverable, configFile, cwd, 'error') : configFile;
     throw new CliError(`cannot read the tsconfig: ${why}`);
   }
-  judgeAll(ts.getConfigFileParsingDiagnostics(parsed), configFile, cwd, true, warn);
+  judgeAll(ts.getConfigFileParsingDiagnostics(parsed), configFile, cwd, { fromConfig: true, hasInputs: parsed.fileNames.length > 0 || (parsed.projectReferences ?? []).length > 0 }, warn);
   return parsed;
 }
 
 /** Throws on the first diagnostic that leaves no program to build; warns of the others. */
-function judgeAll(diagnostics: readonly tsTypes.Diagnostic[], configFile: string, cwd: string, fromConfig: boolean, warn: (text: string) => void): void {
-  const verdicts = diagnostics.map((diagnostic) => judge(diagnostic, configFile, cwd, fromConfig));
+function judgeAll(diagnostics: readonly tsTypes.Diagnostic[], configFile: string, cwd: string, source: DiagnosticSource, warn: (text: string) => void): void {
+  const verdicts = diagnostics.map((diagnostic) => judge(diagnostic, configFile, cwd, source));
   const fatal = verdicts.find((verdict) => verdict.kind === 'fatal');
   if (fatal) throw new CliError(fatal.message);
   for (const verdict of verdicts) if (verdict.kind === 'warning') warn(verdict.message);
@@ -117,7 +125,8 @@ function createProgram(configFile: string, parsed: tsTypes.ParsedCommandLine, cw
   const host = ts.createCompilerHost(options, true);
   // JSDoc only where it gives types (JavaScript files), as tsc parses for its own purposes:
   // the analysis reads no JSDoc, and in TypeScript files JSDoc changes no type.
-  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
+  // (TypeScript 5.3 and later; older ones parse all JSDoc.)
+  if (ts.JSDocParsingMode) host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
   if (events.fileParsed) {
     const getSourceFile = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, ...rest) => {
@@ -126,6 +135,9 @@ function createProgram(configFile: string, parsed: tsTypes.ParsedCommandLine, cw
       return file;
     };
   }
+  // Referenced projects from their sources, not from their (often unbuilt) outputs, as the
+  // editor's TypeScript server, and so the rule's project service, reads them.
+  (host as { useSourceOfProjectReferenceRedirect?: () => boolean }).useSourceOfProjectReferenceRedirect = () => true;
   const program = ts.createProgram({
     rootNames: parsed.fileNames,
     options,
@@ -133,7 +145,7 @@ function createProgram(configFile: string, parsed: tsTypes.ParsedCommandLine, cw
     host,
     configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
   });
-  judgeAll(program.getOptionsDiagnostics(), configFile, cwd, false, warn);
+  judgeAll(program.getOptionsDiagnostics(), configFile, cwd, { fromConfig: false, hasInputs: true }, warn);
   if (!program.getRootFileNames().some((name) => program.getSourceFile(name))) {
     throw new CliError(`${path.relative(cwd, configFile) || configFile}: no input files: none of the files it names exists (no program can be built)`);
   }

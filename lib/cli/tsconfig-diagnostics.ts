@@ -48,16 +48,21 @@ export type Verdict =
   | { readonly kind: 'warning'; readonly message: string }
   | { readonly kind: 'accepted' };
 
-/**
- * A diagnostic of `configFile` (from parsing it, `fromConfig`, or from the program's option
- * checks) and what to do with it.
- */
-export function judge(diagnostic: tsTypes.Diagnostic, configFile: string, cwd: string, fromConfig: boolean): Verdict {
+export interface DiagnosticSource {
+  /** From parsing the tsconfig (else from the program's option checks). */
+  readonly fromConfig: boolean;
+  /** Whether the tsconfig yields input files (or references). */
+  readonly hasInputs: boolean;
+}
+
+/** What to do with a diagnostic of `configFile`. */
+export function judge(diagnostic: tsTypes.Diagnostic, configFile: string, cwd: string, { fromConfig, hasInputs }: DiagnosticSource): Verdict {
   if (diagnostic.category !== ts.DiagnosticCategory.Error || REMOVED_OPTION_CODES.has(diagnostic.code)) return { kind: 'accepted' };
   if (isJsonSyntaxError(diagnostic)) {
     return { kind: 'fatal', message: `${diagnosticLine(diagnostic, configFile, cwd, 'error')} (the tsconfig is not valid JSON: no program can be built)` };
   }
-  if (NO_INPUT_CODES.has(diagnostic.code)) {
+  // `files: []` beside an `include` is reported even when the include finds files.
+  if (NO_INPUT_CODES.has(diagnostic.code) && !hasInputs) {
     return { kind: 'fatal', message: `${diagnosticLine(diagnostic, configFile, cwd, 'error')} (no input files: no program can be built)` };
   }
   return { kind: 'warning', message: `${diagnosticLine(diagnostic, configFile, cwd)} ${withoutIt(diagnostic, fromConfig)}.` };
