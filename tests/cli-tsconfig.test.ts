@@ -144,3 +144,34 @@ describe('CLI: a JavaScript project with a jsconfig.json', () => {
     assert.equal(runCli(['-p', '.', '--format', 'json', '--interleaving', 'any'], dir).status, 1, '-p with a directory takes its jsconfig.json');
   });
 });
+
+describe('CLI: no tsconfig.json or jsconfig.json at or above the working directory', () => {
+  const worker = (map: string) => `const ${map} = new Map();\nself.onmessage = (event) => {\n  ${map}.set(event.data, Date.now());\n};\n`;
+
+  it('the files below it are analysed as an editor opens them: in the tsconfig below that holds them, the rest in one inferred program', () => {
+    const dir = path.join(tmp, 'no-config');
+    fs.mkdirSync(path.join(dir, 'packages/web/src'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'scripts'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    fs.writeFileSync(path.join(dir, 'packages/web/tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', lib: ['ES2022', 'WebWorker'], allowJs: true, types: [] }, include: ['src'] }));
+    fs.writeFileSync(path.join(dir, 'packages/web/src/worker.js'), worker('inPackage'));
+    // Outside every tsconfig: TypeScript's defaults (lib with DOM), which type `self` as well.
+    fs.writeFileSync(path.join(dir, 'scripts/loose.js'), worker('loose'));
+    fs.mkdirSync(path.join(dir, 'node_modules/dep'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'node_modules/dep/index.js'), worker('dependency'));
+    const run = runCli(['--format', 'json', '--interleaving', 'any'], dir);
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(
+      run.stderr,
+      `map-race: warning: no tsconfig.json (or jsconfig.json) in ${dir} or above it: analysing the 1 project of the tsconfig and jsconfig files below it, and 1 JavaScript or TypeScript file they do not hold in one program with TypeScript's defaults and allowJs, as an editor opens them (add a tsconfig.json to choose the files and options).\n`,
+    );
+    assert.deepEqual(parseJsonOutput(run).problems.map((report) => `${report.file}:${report.line}`).sort(), ['packages/web/src/worker.js:3', 'scripts/loose.js:3']);
+  });
+
+  it('nothing to analyse at all: exit 2', () => {
+    const dir = path.join(tmp, 'empty');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'README.md'), 'nothing here\n');
+    assertStops(runCli([], dir), /^map-race: no tsconfig\.json \(or jsconfig\.json\) in .*empty or above it, and no JavaScript or TypeScript file below it: pass a tsconfig with -p$/);
+  });
+});

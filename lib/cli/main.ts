@@ -12,7 +12,7 @@ import { formatSarif } from './format-sarif.js';
 import { formatText, relativePath } from './format-text.js';
 import { loadOptions, type CliOptions } from './options.js';
 import { problemsOf, type Problem } from './problems.js';
-import { createProjects, tsconfigPaths, type Project } from './program.js';
+import { createProjects, discoverProjects, tsconfigPaths, type ProgramEvents, type Project } from './program.js';
 import { Progress, Timing } from './progress.js';
 
 /** Where the command line reads and writes; `process` by default, replaceable in tests. */
@@ -63,15 +63,17 @@ function run(args: CliArgs, io: CliIo): number {
   try {
     const cli = timing.time('options', () => loadOptions(args, io.cwd));
     let parsed = 0;
-    const projects = timing.time('parse (create programs)', () =>
-      createProjects(tsconfigPaths(args.projects, io.cwd), io.cwd, {
-        fileParsed: () => progress.update(`map-race: parsing files: ${++parsed}`),
-        warning: (text) => {
-          progress.clear();
-          io.stderr.write(`map-race: warning: ${oneLine(text)}\n`);
-        },
-      }),
-    );
+    const events: ProgramEvents = {
+      fileParsed: () => progress.update(`map-race: parsing files: ${++parsed}`),
+      warning: (text) => {
+        progress.clear();
+        io.stderr.write(`map-race: warning: ${oneLine(text)}\n`);
+      },
+    };
+    const projects = timing.time('parse (create programs)', () => {
+      const configFiles = tsconfigPaths(args.projects, io.cwd);
+      return configFiles ? createProjects(configFiles, io.cwd, events) : discoverProjects(io.cwd, events);
+    });
     const selection = selectFiles(projects, args.files, io.cwd);
     problems = [];
     for (const [project, files] of selection) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type tsTypes from 'typescript';
 import ts from '../util/typescript.cjs';
 import { CliError } from './errors.js';
+import { discover, inferredOptions } from './discover.js';
 import { analysisOptions, diagnosticLine, judge, type DiagnosticSource } from './tsconfig-diagnostics.js';
 
 /** One program to analyse, built from one tsconfig. */
@@ -27,13 +28,14 @@ export interface ProgramEvents {
  * jsconfig.json), or the nearest of them from `cwd` upwards: tsconfig.json as `tsc` finds
  * it, and jsconfig.json where a directory has no tsconfig.json, as the editor's TypeScript
  * server (and so the ESLint rule's project service) finds it for a JavaScript project.
+ * Undefined when there is none (`discoverProjects`).
  */
-export function tsconfigPaths(projects: readonly string[], cwd: string): string[] {
+export function tsconfigPaths(projects: readonly string[], cwd: string): string[] | undefined {
   if (projects.length === 0) {
     for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
       const found = configIn(dir);
       if (found) return [found];
-      if (path.dirname(dir) === dir) throw new CliError(`no tsconfig.json (or jsconfig.json) in ${cwd} or above it: pass one with -p`);
+      if (path.dirname(dir) === dir) return undefined;
     }
   }
   return projects.map((project) => {
@@ -65,33 +67,84 @@ function configIn(dir: string): string | undefined {
  * are warnings (`tsconfig-diagnostics.ts`).
  */
 export function createProjects(configFiles: readonly string[], cwd: string, events: ProgramEvents = {}): Project[] {
-  const projects: Project[] = [];
-  const seen = new Set<string>();
-  const warned = new Set<string>();
-  // One line per diagnostic: a base tsconfig that several projects extend reports once.
-  const warn = (text: string): void => {
-    if (warned.has(text)) return;
-    warned.add(text);
-    events.warning?.(text);
-  };
-  // `fromSolution`: reached through a solution-style tsconfig, which stands for every project
-  // its references reach, as the editor's TypeScript server searches them for a file's project.
-  const visit = (configFile: string, fromSolution: boolean): void => {
-    if (seen.has(configFile)) return;
-    seen.add(configFile);
-    const parsed = parseTsconfig(configFile, cwd, warn);
+  const builder = new ProjectBuilder(cwd, events);
+  for (const file of configFiles) builder.add(path.resolve(file), false);
+  return builder.projects;
+}
+
+/**
+ * Where no tsconfig.json or jsconfig.json is found from `cwd` upwards: the programs an editor
+ * opens the files below it in (`discover.ts`). A tsconfig below that no program can be built
+ * from is a warning here (its files go to the inferred program), not the end of the run.
+ */
+export function discoverProjects(cwd: string, events: ProgramEvents = {}): Project[] {
+  const builder = new ProjectBuilder(cwd, events);
+  const { configFiles, sourceFiles } = discover(cwd);
+  for (const file of configFiles) {
+    try {
+      builder.add(file, false);
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      builder.warn(`${error.message}; its files are analysed with the other files no tsconfig holds`);
+    }
+  }
+  const held = new Set(builder.projects.flatMap(({ program }) => program.getRootFileNames().map((name) => path.resolve(name))));
+  const rest = sourceFiles.filter((file) => !held.has(file));
+  const configured = builder.projects.length;
+  if (configured === 0 && rest.length === 0) {
+    throw new CliError(`no tsconfig.json (or jsconfig.json) in ${cwd} or above it, and no JavaScript or TypeScript file below it: pass a tsconfig with -p`);
+  }
+  const parts = [
+    ...(configured > 0 ? [`the ${configured} project${configured === 1 ? '' : 's'} of the tsconfig and jsconfig files below it`] : []),
+    ...(rest.length > 0 ? [`${rest.length} JavaScript or TypeScript file${rest.length === 1 ? '' : 's'} ${configured > 0 ? 'they do not hold' : 'below it'} in one program with TypeScript's defaults and allowJs`] : []),
+  ];
+  builder.warn(`no tsconfig.json (or jsconfig.json) in ${cwd} or above it: analysing ${parts.join(', and ')}, as an editor opens them (add a tsconfig.json to choose the files and options).`);
+  if (rest.length > 0) {
+    const inferred: tsTypes.ParsedCommandLine = { fileNames: rest, options: inferredOptions(), errors: [] };
+    builder.projects.push({ configFile: path.join(cwd, INFERRED_PROJECT), program: createProgram(path.join(cwd, INFERRED_PROJECT), inferred, cwd, events, (text) => builder.warn(text)) });
+  }
+  return builder.projects;
+}
+
+/** How the inferred program is named where a tsconfig would be: in progress lines and messages. */
+const INFERRED_PROJECT = '(files no tsconfig holds)';
+
+/** The programs of one run, each tsconfig once; warnings once each (a base tsconfig that several projects extend reports once). */
+class ProjectBuilder {
+  readonly projects: Project[] = [];
+  readonly #seen = new Set<string>();
+  readonly #warned = new Set<string>();
+
+  constructor(
+    private readonly cwd: string,
+    private readonly events: ProgramEvents,
+  ) {}
+
+  warn(text: string): void {
+    if (this.#warned.has(text)) return;
+    this.#warned.add(text);
+    this.events.warning?.(text);
+  }
+
+  /**
+   * `fromSolution`: reached through a solution-style tsconfig, which stands for every project
+   * its references reach, as the editor's TypeScript server searches them for a file's project.
+   */
+  add(configFile: string, fromSolution: boolean): void {
+    if (this.#seen.has(configFile)) return;
+    this.#seen.add(configFile);
+    const warn = (text: string): void => this.warn(text);
+    const parsed = parseTsconfig(configFile, this.cwd, warn);
     const references = parsed.projectReferences ?? [];
     // A tsconfig with references whose own files are declarations at most (one that includes
     // just a global.d.ts) is solution-style too: it has nothing of its own to report.
     const solution = references.length > 0 && !parsed.fileNames.some((file) => !DECLARATION_FILE.test(file));
-    if (!solution) projects.push({ configFile, program: createProgram(configFile, parsed, cwd, events, warn) });
+    if (!solution) this.projects.push({ configFile, program: createProgram(configFile, parsed, this.cwd, this.events, warn) });
     // A project named on its own (`-p packages/a`) is reported alone: per-package runs report each file once.
     if (solution || fromSolution) {
-      for (const reference of references) visit(path.resolve(ts.resolveProjectReferencePath(reference)), true);
+      for (const reference of references) this.add(path.resolve(ts.resolveProjectReferencePath(reference)), true);
     }
-  };
-  for (const file of configFiles) visit(path.resolve(file), false);
-  return projects;
+  }
 }
 
 const DECLARATION_FILE = /\.d\.([cm]?ts|[^.]+\.ts)$/;
