@@ -72,7 +72,7 @@ function run(args: CliArgs, io: CliIo): number {
     };
     const projects = timing.time('parse (create programs)', () => {
       const configFiles = tsconfigPaths(args.projects, io.cwd);
-      return configFiles ? createProjects(configFiles, io.cwd, events) : discoverProjects(io.cwd, events);
+      return configFiles ? createProjects(configFiles, io.cwd, events, cli.options.workspace) : discoverProjects(io.cwd, events, cli.options.workspace);
     });
     const selection = selectFiles(projects, args.files, io.cwd);
     problems = [];

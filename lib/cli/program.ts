@@ -3,6 +3,9 @@ import path from 'node:path';
 import type tsTypes from 'typescript';
 import ts from '../util/typescript.cjs';
 import { CliError } from './errors.js';
+import type { WorkspaceReach } from '../analysis/config.js';
+import { layoutFor } from '../workspace/layout.js';
+import { createWorkspaceProgram, registerPrograms } from '../workspace/programs.js';
 import { discover, inferredOptions } from './discover.js';
 import { analysisOptions, diagnosticLine, judge, type DiagnosticSource } from './tsconfig-diagnostics.js';
 
@@ -66,10 +69,10 @@ function configIn(dir: string): string | undefined {
  * run only when nothing is left to analyse (not valid JSON, no input files); the others
  * are warnings (`tsconfig-diagnostics.ts`).
  */
-export function createProjects(configFiles: readonly string[], cwd: string, events: ProgramEvents = {}): Project[] {
-  const builder = new ProjectBuilder(cwd, events);
+export function createProjects(configFiles: readonly string[], cwd: string, events: ProgramEvents = {}, workspace: WorkspaceReach = 'auto'): Project[] {
+  const builder = new ProjectBuilder(cwd, events, workspace);
   for (const file of configFiles) builder.add(path.resolve(file), false);
-  return builder.projects;
+  return builder.finish();
 }
 
 /**
@@ -77,8 +80,8 @@ export function createProjects(configFiles: readonly string[], cwd: string, even
  * opens the files below it in (`discover.ts`). A tsconfig below that no program can be built
  * from is a warning here (its files go to the inferred program), not the end of the run.
  */
-export function discoverProjects(cwd: string, events: ProgramEvents = {}): Project[] {
-  const builder = new ProjectBuilder(cwd, events);
+export function discoverProjects(cwd: string, events: ProgramEvents = {}, workspace: WorkspaceReach = 'auto'): Project[] {
+  const builder = new ProjectBuilder(cwd, events, workspace);
   const { configFiles, sourceFiles } = discover(cwd);
   for (const file of configFiles) {
     try {
@@ -103,7 +106,7 @@ export function discoverProjects(cwd: string, events: ProgramEvents = {}): Proje
     const inferred: tsTypes.ParsedCommandLine = { fileNames: rest, options: inferredOptions(), errors: [] };
     builder.projects.push({ configFile: path.join(cwd, INFERRED_PROJECT), program: createProgram(path.join(cwd, INFERRED_PROJECT), inferred, cwd, events, (text) => builder.warn(text)) });
   }
-  return builder.projects;
+  return builder.finish();
 }
 
 /** How the inferred program is named where a tsconfig would be: in progress lines and messages. */
@@ -118,7 +121,14 @@ class ProjectBuilder {
   constructor(
     private readonly cwd: string,
     private readonly events: ProgramEvents,
+    private readonly workspace: WorkspaceReach,
   ) {}
+
+  /** The programs; the workspace view of each (lib/workspace/) takes the other programs of this run rather than building its own. */
+  finish(): Project[] {
+    if (this.workspace === 'auto') registerPrograms(this.projects.map((project) => [project.configFile, project.program]));
+    return this.projects;
+  }
 
   warn(text: string): void {
     if (this.#warned.has(text)) return;
@@ -139,7 +149,18 @@ class ProjectBuilder {
     // A tsconfig with references whose own files are declarations at most (one that includes
     // just a global.d.ts) is solution-style too: it has nothing of its own to report.
     const solution = references.length > 0 && !parsed.fileNames.some((file) => !DECLARATION_FILE.test(file));
-    if (!solution) this.projects.push({ configFile, program: createProgram(configFile, parsed, this.cwd, this.events, warn) });
+    if (!solution) {
+      const program =
+        this.workspace === 'auto'
+          ? checkedProgram(
+              createWorkspaceProgram(layoutFor(configFile), { ...parsed, options: analysisOptions(parsed.options) }, { fileParsed: this.events.fileParsed }),
+              configFile,
+              this.cwd,
+              warn,
+            )
+          : createProgram(configFile, parsed, this.cwd, this.events, warn);
+      this.projects.push({ configFile, program });
+    }
     // A project named on its own (`-p packages/a`) is reported alone: per-package runs report each file once.
     if (solution || fromSolution) {
       for (const reference of references) this.add(path.resolve(ts.resolveProjectReferencePath(reference)), true);
@@ -188,9 +209,6 @@ function createProgram(configFile: string, parsed: tsTypes.ParsedCommandLine, cw
       return file;
     };
   }
-  // Referenced projects from their sources, not from their (often unbuilt) outputs, as the
-  // editor's TypeScript server, and so the rule's project service, reads them.
-  (host as { useSourceOfProjectReferenceRedirect?: () => boolean }).useSourceOfProjectReferenceRedirect = () => true;
   const program = ts.createProgram({
     rootNames: parsed.fileNames,
     options,
@@ -198,6 +216,11 @@ function createProgram(configFile: string, parsed: tsTypes.ParsedCommandLine, cw
     host,
     configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
   });
+  return checkedProgram(program, configFile, cwd, warn);
+}
+
+/** The program, after a warning for each options diagnostic; an error if none of its root files exists. */
+function checkedProgram(program: tsTypes.Program, configFile: string, cwd: string, warn: (text: string) => void): tsTypes.Program {
   judgeAll(program.getOptionsDiagnostics(), configFile, cwd, { fromConfig: false, hasInputs: true }, warn);
   if (!program.getRootFileNames().some((name) => program.getSourceFile(name))) {
     throw new CliError(`${path.relative(cwd, configFile) || configFile}: no input files: none of the files it names exists (no program can be built)`);
