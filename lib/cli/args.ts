@@ -29,9 +29,11 @@ with files, analyses the whole program and reports those files only.
 
 Options:
   -p, --project <tsconfig>   tsconfig.json or its directory (repeatable; default: the
-                             nearest tsconfig.json). A solution tsconfig ("files": [] and
-                             "references") analyses each referenced project on its own,
-                             and a write in one is also reached from the others.
+                             nearest tsconfig.json, else jsconfig.json). A solution tsconfig
+                             ("files": [] and "references") analyses each project its
+                             references reach on its own, and a write in one is also
+                             reached from the others. tsconfig diagnostics are warnings
+                             unless no program can be built.
   -c, --config <file>        options file (default: ./map-race.json, else the "map-race"
                              key of ./package.json): the rule's options
       --interleaving <mode>  await | any (overrides the options file; default any)
@@ -46,7 +48,8 @@ Options:
   -h, --help                 this help
   -v, --version              the version
 
-Exit status: 0 no findings, 1 findings, 2 usage, configuration or analysis error.`;
+Exit status: 0 no findings, 1 findings, 2 usage, configuration or analysis error
+(or no program can be built from a tsconfig).`;
 
 /** Parses argv (without node and the script), rejecting unknown flags and formats. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {

@@ -12,7 +12,7 @@ import { formatSarif } from './format-sarif.js';
 import { formatText, relativePath } from './format-text.js';
 import { loadOptions, type CliOptions } from './options.js';
 import { problemsOf, type Problem } from './problems.js';
-import { createProjects, tsconfigPaths, type Project } from './program.js';
+import { createProjects, discoverProjects, tsconfigPaths, type ProgramEvents, type Project } from './program.js';
 import { Progress, Timing } from './progress.js';
 
 /** Where the command line reads and writes; `process` by default, replaceable in tests. */
@@ -63,11 +63,17 @@ function run(args: CliArgs, io: CliIo): number {
   try {
     const cli = timing.time('options', () => loadOptions(args, io.cwd));
     let parsed = 0;
-    const projects = timing.time('parse (create programs)', () =>
-      createProjects(tsconfigPaths(args.projects, io.cwd), io.cwd, {
-        fileParsed: () => progress.update(`map-race: parsing files: ${++parsed}`),
-      }, cli.options.workspace),
-    );
+    const events: ProgramEvents = {
+      fileParsed: () => progress.update(`map-race: parsing files: ${++parsed}`),
+      warning: (text) => {
+        progress.clear();
+        io.stderr.write(`map-race: warning: ${oneLine(text)}\n`);
+      },
+    };
+    const projects = timing.time('parse (create programs)', () => {
+      const configFiles = tsconfigPaths(args.projects, io.cwd);
+      return configFiles ? createProjects(configFiles, io.cwd, events, cli.options.workspace) : discoverProjects(io.cwd, events, cli.options.workspace);
+    });
     const selection = selectFiles(projects, args.files, io.cwd);
     problems = [];
     for (const [project, files] of selection) {
@@ -118,10 +124,11 @@ function analyzerOrder(root: Analyzer<unknown>): Analyzer<unknown>[] {
 }
 
 /**
- * The files to report, by program: every root file that is not a declaration file (each
- * once, in the first program that has it), or, with file arguments, those files, each in
- * the first program that holds it (a directory stands for the root files below it); a file
- * in no program is an error.
+ * The files to report, by program: every file that is not a declaration file, each once —
+ * in the first program that has it as a root file, else in the first that imports it from
+ * below its tsconfig's directory — or, with file arguments, those files, each in the first
+ * program that holds it (a directory stands for those files below it); a file in no program
+ * is an error.
  */
 function selectFiles(projects: readonly Project[], args: readonly string[], cwd: string): Map<Project, tsTypes.SourceFile[]> {
   const selection = new Map<Project, tsTypes.SourceFile[]>(projects.map((project) => [project, []]));
@@ -131,13 +138,14 @@ function selectFiles(projects: readonly Project[], args: readonly string[], cwd:
     taken.add(file.fileName);
     selection.get(project)!.push(file);
   };
-  const rootFiles = (project: Project): tsTypes.SourceFile[] =>
-    project.program
-      .getRootFileNames()
-      .map((name) => project.program.getSourceFile(name))
-      .filter((file): file is tsTypes.SourceFile => file !== undefined && !file.isDeclarationFile);
+  // Root files first, in every program, then the files programs import: a file is reported in
+  // a program that has it as a root before one that only imports it.
+  const reported = (each: (project: Project, file: tsTypes.SourceFile) => void): void => {
+    for (const project of projects) for (const file of rootFiles(project.program)) each(project, file);
+    for (const project of projects) for (const file of importedFiles(project)) each(project, file);
+  };
   if (args.length === 0) {
-    for (const project of projects) for (const file of rootFiles(project)) take(project, file);
+    reported(take);
     return selection;
   }
   const configs = () => projects.map((project) => relativePath(project.configFile, cwd)).join(', ') || 'any tsconfig';
@@ -147,13 +155,11 @@ function selectFiles(projects: readonly Project[], args: readonly string[], cwd:
       // A directory: the programs' files below it.
       const prefix = fileName.endsWith('/') ? fileName : `${fileName}/`;
       let found = false;
-      for (const project of projects) {
-        for (const file of rootFiles(project)) {
-          if (!file.fileName.startsWith(prefix)) continue;
-          take(project, file);
-          found = true;
-        }
-      }
+      reported((project, file) => {
+        if (!file.fileName.startsWith(prefix)) return;
+        take(project, file);
+        found = true;
+      });
       if (!found) throw new CliError(`${arg} holds no file of the program of ${configs()}`);
       continue;
     }
@@ -165,6 +171,32 @@ function selectFiles(projects: readonly Project[], args: readonly string[], cwd:
     take(owner, owner.program.getSourceFile(fileName)!);
   }
   return selection;
+}
+
+/** A program's non-declaration root files. */
+function rootFiles(program: tsTypes.Program): tsTypes.SourceFile[] {
+  return program
+    .getRootFileNames()
+    .map((name) => program.getSourceFile(name))
+    .filter((file): file is tsTypes.SourceFile => file !== undefined && !file.isDeclarationFile);
+}
+
+/**
+ * The other source files a program holds because its files import them, below its tsconfig's
+ * directory and not from a package: a tsconfig with `"files": ["src/index.js"]` holds the
+ * whole source tree that way, and ESLint lints each of those files with that program.
+ */
+function importedFiles({ program, configFile }: Project): tsTypes.SourceFile[] {
+  const below = `${path.dirname(configFile).split(path.sep).join('/')}/`;
+  return program
+    .getSourceFiles()
+    .filter(
+      (file) =>
+        !file.isDeclarationFile &&
+        file.fileName.startsWith(below) &&
+        !program.isSourceFileFromExternalLibrary(file) &&
+        !file.fileName.includes('/node_modules/'),
+    );
 }
 
 function format(args: CliArgs, problems: readonly Problem[], io: CliIo): string {

@@ -151,8 +151,9 @@ export interface WorkspaceProgramOptions {
  */
 export function createWorkspaceProgram(layout: Layout | undefined, parsed: tsTypes.ParsedCommandLine, options: WorkspaceProgramOptions = {}): tsTypes.Program {
   const host = ts.createCompilerHost(parsed.options, true);
-  // JSDoc only where it gives types (JavaScript files), as tsc parses for its own purposes.
-  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
+  // JSDoc only where it gives types (JavaScript files), as tsc parses for its own purposes
+  // (TypeScript 5.3 and later; older ones parse all JSDoc).
+  if (ts.JSDocParsingMode) host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
   const readFromDisk = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
     const settings: tsTypes.CreateSourceFileOptions =

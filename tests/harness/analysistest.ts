@@ -29,6 +29,11 @@ export interface FixtureOptions {
    * `allowDefaultProject` users see stray JavaScript files.
    */
   allowDefaultProject?: string[];
+  /**
+   * The warning lines the command line prints on stderr about the fixture's tsconfig, as
+   * regular expressions, one per line in order (tests/cli-parity.test.ts); none by default.
+   */
+  cliWarnings?: string[];
 }
 
 export interface Expectation {
