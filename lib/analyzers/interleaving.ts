@@ -123,6 +123,11 @@ function inOtherBranch(point: ts.Node, node: ts.Node): boolean {
     if (ts.isConditionalExpression(parent)) {
       return (parent.whenTrue === child && contains(parent.whenFalse, node)) || (parent.whenFalse === child && contains(parent.whenTrue, node));
     }
+    // `case 'a': await x; break; case 'b': write()`: a clause that ends in a jump does not fall through.
+    if (ts.isCaseBlock(parent) && (ts.isCaseClause(child) || ts.isDefaultClause(child))) {
+      const last = child.statements[child.statements.length - 1];
+      return last !== undefined && endsInJump(last);
+    }
     return false;
   }
   return false;
@@ -163,4 +168,14 @@ export interface Interleaving {
   pointBefore(unit: Unit, node: ts.Node): ts.Node | undefined;
   /** How the function passed as argument `argumentIndex` of `call` runs later, if it does. */
   deferral(call: ts.CallExpression | ts.NewExpression, argumentIndex: number): Deferral | undefined;
+}
+
+/** Whether a statement always jumps away (`break`, `return`, `throw`, `continue`), also as a block's last statement. */
+function endsInJump(statement: ts.Statement): boolean {
+  if (ts.isBreakStatement(statement) || ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || ts.isContinueStatement(statement)) return true;
+  if (ts.isBlock(statement)) {
+    const last = statement.statements[statement.statements.length - 1];
+    return last !== undefined && endsInJump(last);
+  }
+  return false;
 }

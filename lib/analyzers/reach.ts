@@ -15,6 +15,8 @@ import { ELEMENT_CALLBACKS } from './valueflow.js';
 import { contained, throwIfInjected, type AnalysisFailure } from '../analysis/faults.js';
 import { stalenessAnalyzer, type ActivationStep } from './staleness.js';
 import { entryConflictAnalyzer } from './entryconflict.js';
+import { freshnessAnalyzer } from './freshness.js';
+import { serialisationAnalyzer } from './serialisation.js';
 
 /**
  * reach: the unguarded writes to shared maps that contexts reach. From each context it
@@ -37,7 +39,7 @@ import { entryConflictAnalyzer } from './entryconflict.js';
 export const reachAnalyzer = defineAnalyzer<ReachResult>({
   name: 'reach',
   doc: 'Walks from every context through the call graph with lock and suspension state and reports unguarded writes to shared maps.',
-  requires: [contextsAnalyzer, callgraphAnalyzer, guardsAnalyzer, interleavingAnalyzer, mutationsAnalyzer, ownershipAnalyzer, stalenessAnalyzer, entryConflictAnalyzer],
+  requires: [contextsAnalyzer, callgraphAnalyzer, guardsAnalyzer, interleavingAnalyzer, mutationsAnalyzer, ownershipAnalyzer, stalenessAnalyzer, entryConflictAnalyzer, freshnessAnalyzer, serialisationAnalyzer],
   run(pass) {
     const { config, checker } = pass;
     const contexts = pass.resultOf(contextsAnalyzer);
@@ -48,6 +50,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     const ownership = pass.resultOf(ownershipAnalyzer);
     const staleness = pass.resultOf(stalenessAnalyzer);
     const entryConflicts = pass.resultOf(entryConflictAnalyzer);
+    const freshness = pass.resultOf(freshnessAnalyzer);
+    const serialisation = pass.resultOf(serialisationAnalyzer);
     const awaitMode = config.interleaving === 'await';
     const walkKey = configKey(config);
 
@@ -187,10 +191,12 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
           const chain = chainOf(visit);
           const declaration = containerDeclaration(write);
           if (awaitMode) {
-            others.push({ declaration, node: write.site.node, chain });
-            const verdict = judge(visit, write);
+            const activation = activationOf(visit, write.site.node);
+            const loop = serialisation.loopOf(activation);
+            others.push({ declaration, node: write.site.node, chain, loop });
+            const verdict = judge(activation, write);
             if (!verdict) continue;
-            records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration, verdict });
+            records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration, verdict: { ...verdict, loop } });
             return;
           }
           records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration });
@@ -209,26 +215,34 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         }
       }
       const raced = new Set(records.map((found) => found.declaration));
-      for (const { write, visit } of quiet) {
-        const declaration = containerDeclaration(write);
-        if (!raced.has(declaration) || others.some((other) => other.node === write.site.node)) continue;
-        if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
-        others.push({ declaration, node: write.site.node, chain: chainOf(visit) });
-      }
+      const quietOthers = new Map<ts.Node | undefined, OtherWrite[]>();
+      /** The shared writes of a container reached with nothing given back: the other side for a race another walk found. */
+      const quietOthersOf = (declaration: ts.Node | undefined): readonly OtherWrite[] => {
+        let known = quietOthers.get(declaration);
+        if (known) return known;
+        quietOthers.set(declaration, (known = []));
+        for (const { write, visit } of quiet) {
+          if (containerDeclaration(write) !== declaration || others.some((other) => other.node === write.site.node) || known.some((other) => other.node === write.site.node)) continue;
+          if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
+          known.push({ declaration, node: write.site.node, chain: chainOf(visit), loop: serialisation.loopOf(activationOf(visit, write.site.node)) });
+        }
+        return known;
+      };
       return {
         records,
         locked,
         failures,
         others: others.filter((other) => raced.has(other.declaration)),
+        quietOthersOf,
         files: [...visits.keys()].map((unit) => unit.file).concat(context.registration.getSourceFile()),
       };
     };
 
     /** A suspended, unguarded write judged on its activation: a stale read, an entry conflict, or nothing an interleaving can make wrong. */
-    const judge = (visit: Visit, write: MapWrite): Verdict | undefined => {
-      const activation = activationOf(visit, write.site.node);
-      // An entry keyed by something this activation generated is this turn's alone.
-      if (entryConflicts.freshKey(activation, write)) return undefined;
+    const judge = (activation: readonly ActivationStep[], write: MapWrite): Verdict | undefined => {
+      // An entry keyed by something this activation generated is this turn's alone; a
+      // delete from a table whose every entry is keyed fresh removes its own request's entry.
+      if (freshness.freshKey(activation, write) || freshness.freshlyKeyed(write)) return undefined;
       const conflict = entryConflicts.entryConflict(activation, write);
       if (conflict) return { kind: 'entryConflict', evidence: conflict.earlier };
       const stale = staleness.staleRead(activation, write);
@@ -416,6 +430,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         kind: found.verdict?.kind ?? 'unguarded',
         evidence: found.verdict?.evidence,
         otherTurn: undefined,
+        loop: found.verdict?.loop,
       };
       const existing = best.get(write.site.node);
       if (!existing) {
@@ -428,22 +443,33 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
 
     /** Per container, the writes other turns make, with the context that reaches each: the other side of a race. */
     const otherTurns = new Map<ts.Node | undefined, OtherTurn[]>();
+    const addOther = (context: Context, other: OtherWrite): void => {
+      let list = otherTurns.get(other.declaration);
+      if (!list) otherTurns.set(other.declaration, (list = []));
+      if (!list.some((known) => known.node === other.node)) list.push({ node: other.node, context, chain: other.chain, loop: other.loop });
+    };
+    const walks: [Context, WalkResult][] = [];
     for (const context of contexts) {
       const result = containedWalkOf(context);
+      walks.push([context, result]);
       for (const failure of result.failures) if (!pass.failures.some((known) => known.node === failure.node)) pass.failures.push(failure);
       for (const found of result.records) record(context, found);
-      for (const other of result.others) {
-        let list = otherTurns.get(other.declaration);
-        if (!list) otherTurns.set(other.declaration, (list = []));
-        if (!list.some((known) => known.node === other.node)) list.push({ node: other.node, context, chain: other.chain });
-      }
+      for (const other of result.others) addOther(context, other);
       for (const [declaration, write] of result.locked) if (!lockedContainers.has(declaration)) lockedContainers.set(declaration, write);
+    }
+    // The other side of a race one walk found may be a write another context makes with nothing given back.
+    const racedAnywhere = new Set([...best.values()].map(({ finding }) => finding.declaration));
+    for (const [context, result] of walks) {
+      for (const declaration of racedAnywhere) for (const other of result.quietOthersOf(declaration)) addOther(context, other);
     }
 
     const byFile = new Map<string, Finding[]>();
     for (const { finding, contexts: reaching } of best.values()) {
       const lockedAt = finding.declaration && lockedContainers.get(finding.declaration);
-      const complete: Finding = { ...finding, contextCount: reaching.size, lockedElsewhere: lockedAt, otherTurn: otherTurnOf(finding, otherTurns) };
+      const otherTurn = otherTurnOf(finding, otherTurns);
+      // Every other write of the container runs in the same receive loop's turns, which never overlap this one.
+      if (finding.kind !== 'unguarded' && !otherTurn) continue;
+      const complete: Finding = { ...finding, contextCount: reaching.size, lockedElsewhere: lockedAt, otherTurn };
       let list = byFile.get(complete.file.fileName);
       if (!list) byFile.set(complete.file.fileName, (list = []));
       list.push(complete);
@@ -459,22 +485,27 @@ const MAX_ACTIVATION = 8;
 /**
  * The other side of a race: another write of the container, preferring one at another
  * place (the shortest chain), else the same write run by another turn of its context.
+ * Writes in the turns of the receive loop the finding runs in are not candidates (they
+ * never overlap it), so a finding inside such a loop may have no other side at all.
  */
 function otherTurnOf(finding: Finding, otherTurns: ReadonlyMap<ts.Node | undefined, readonly OtherTurn[]>): OtherTurn | undefined {
   if (finding.kind === 'unguarded') return undefined;
   const candidates = otherTurns.get(finding.declaration) ?? [];
   let best: OtherTurn | undefined;
   for (const candidate of candidates) {
-    if (candidate.node === finding.node) continue;
+    if (candidate.node === finding.node || (finding.loop && candidate.loop === finding.loop)) continue;
     if (!best || candidate.chain.length < best.chain.length) best = candidate;
   }
-  return best ?? { node: finding.node, context: finding.context, chain: finding.chain };
+  if (best || finding.loop) return best;
+  return { node: finding.node, context: finding.context, chain: finding.chain };
 }
 
 interface OtherWrite {
   readonly declaration: ts.Node | undefined;
   readonly node: ts.Node;
   readonly chain: readonly string[];
+  /** The receive loop whose awaited handling this write runs in, if any (see `serialisation`). */
+  readonly loop: ts.Node | undefined;
 }
 
 /** Another turn's write of a container: where, from which context, through which functions. */
@@ -482,6 +513,7 @@ export interface OtherTurn {
   readonly node: ts.Node;
   readonly context: Context;
   readonly chain: readonly string[];
+  readonly loop?: ts.Node;
 }
 
 /** What "await" mode makes of a suspended, unguarded write. */
@@ -489,6 +521,8 @@ interface Verdict {
   readonly kind: 'staleRead' | 'entryConflict';
   /** The stale read, or the turn's own earlier write of the entry. */
   readonly evidence: ts.Node;
+  /** The receive loop the write's turn runs in (see `serialisation`). */
+  readonly loop?: ts.Node;
 }
 
 /** What one context's walk found: its unguarded writes, and the containers it reached written under a lock. */
@@ -496,13 +530,15 @@ interface WalkResult {
   readonly records: readonly WalkRecord[];
   /** "await" mode: the shared writes of containers with a reported race, to name the other side. */
   readonly others: readonly OtherWrite[];
+  /** "await" mode: the shared writes of a container reached with nothing given back (for races other walks found). */
+  quietOthersOf(declaration: ts.Node | undefined): readonly OtherWrite[];
   /** (container declaration, write) pairs reached under a lock. */
   readonly locked: readonly (readonly [ts.Node, ts.Node])[];
   /** The units of this walk whose analysis threw. */
   readonly failures: readonly AnalysisFailure[];
 }
 
-const EMPTY_WALK: WalkResult = { records: [], locked: [], others: [], failures: [] };
+const EMPTY_WALK: WalkResult = { records: [], locked: [], others: [], failures: [], quietOthersOf: () => [] };
 
 interface WalkRecord {
   readonly write: MapWrite;
@@ -579,6 +615,8 @@ export interface Finding {
   readonly evidence: ts.Node | undefined;
   /** Another turn's write of the container ("await" mode). */
   readonly otherTurn: OtherTurn | undefined;
+  /** The receive loop whose turns the write runs in ("await" mode; see `serialisation`). */
+  readonly loop: ts.Node | undefined;
 }
 
 export interface ReachResult {
