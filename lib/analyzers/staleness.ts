@@ -2,6 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { isFunctionWithBody, skipParens } from '../util/ast.js';
 import { keyOf, readsAnalyzer } from './reads.js';
+import { idempotenceAnalyzer } from './idempotence.js';
 import type { MapWrite } from './mutations.js';
 import type { Unit } from './syntax.js';
 
@@ -17,21 +18,25 @@ import type { Unit } from './syntax.js';
  * condition, an early exit or a loop over the container that read it) or feeds the
  * written key or value (through locals, returns and helpers, see `reads`). A write of a
  * constant only controlled by the read (`if (!ready.get(k)) { await init(); ready.set(k,
- * true) }`) gives the same result from every turn and is not stale. A read taken after the
+ * true) }`), or of a module loaded by the key (`idempotence`), gives the same result from
+ * every turn and is not stale. A read taken after the
  * last suspension, a write depending on no read, and check-and-act with nothing given
  * back between them are not stale either.
  */
 export const stalenessAnalyzer = defineAnalyzer<Staleness>({
   name: 'staleness',
   doc: 'Pairs a read of a container, a later suspension and a later write in one activation: the write acts on a stale read.',
-  requires: [readsAnalyzer],
+  requires: [readsAnalyzer, idempotenceAnalyzer],
   run(pass) {
     const reads = pass.resultOf(readsAnalyzer);
+    const idempotence = pass.resultOf(idempotenceAnalyzer);
 
     const staleRead = (activation: readonly ActivationStep[], write: MapWrite): StaleRead | undefined => {
       const container = write.site.receiver;
+      // The same value from every turn (a constant, a module loaded by the key): a stale read changes nothing.
+      const constant = writesConstant(write) || (activation[0] !== undefined && idempotence.sameFromEveryTurn(write, activation[0].unit));
       for (const { step, index, cut } of beforeSuspension(activation)) {
-        const found = evidenceIn(step, container, cut, write, index === 0);
+        const found = evidenceIn(step, container, cut, write, index === 0, constant);
         if (found) return rechecked(activation, write) ? undefined : found;
       }
       return undefined;
@@ -61,11 +66,10 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
     };
 
     /** A read before `cut` in `step`'s function that controls `step.node` or feeds it. */
-    const evidenceIn = (step: ActivationStep, container: ts.Expression, cut: number, write: MapWrite, writeStep: boolean): StaleRead | undefined => {
+    const evidenceIn = (step: ActivationStep, container: ts.Expression, cut: number, write: MapWrite, writeStep: boolean, constant: boolean): StaleRead | undefined => {
       const before = (read: ts.Node | undefined): ts.Node | undefined => (read && read.end <= cut ? read : undefined);
       const readValue = (node: ts.Node): ts.Node | undefined => before(reads.readIn(node, step.unit, container));
       const writeKey = keyOf(write.site);
-      const constant = writesConstant(write);
       if (!constant) {
         // The write's own operands may use this function's locals too, captured by a closure.
         const operands = writeStep ? operandsOf(step.node, write) : [...operandsOf(step.node, undefined), ...operandsOf(write.site.node, write)];
