@@ -246,7 +246,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       const conflict = entryConflicts.entryConflict(activation, write);
       if (conflict) return { kind: 'entryConflict', evidence: conflict.earlier };
       const stale = staleness.staleRead(activation, write);
-      if (stale) return { kind: 'staleRead', evidence: stale.read };
+      if (stale) return { kind: 'staleRead', evidence: stale.read, onlySetsMatter: stale.absent === true && !removes(write.site.node) };
       return undefined;
     };
 
@@ -431,6 +431,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         evidence: found.verdict?.evidence,
         otherTurn: undefined,
         loop: found.verdict?.loop,
+        onlySetsMatter: found.verdict?.onlySetsMatter === true,
       };
       const existing = best.get(write.site.node);
       if (!existing) {
@@ -494,6 +495,8 @@ function otherTurnOf(finding: Finding, otherTurns: ReadonlyMap<ts.Node | undefin
   let best: OtherTurn | undefined;
   for (const candidate of candidates) {
     if (candidate.node === finding.node || (finding.loop && candidate.loop === finding.loop)) continue;
+    // A set after "not there yet": another turn's delete leaves it not there.
+    if (finding.onlySetsMatter && removes(candidate.node)) continue;
     if (!best || candidate.chain.length < best.chain.length) best = candidate;
   }
   if (best || finding.loop) return best;
@@ -523,6 +526,8 @@ interface Verdict {
   readonly evidence: ts.Node;
   /** The receive loop the write's turn runs in (see `serialisation`). */
   readonly loop?: ts.Node;
+  /** A set under a check that found nothing: only another turn's set can make it wrong. */
+  readonly onlySetsMatter?: boolean;
 }
 
 /** What one context's walk found: its unguarded writes, and the containers it reached written under a lock. */
@@ -577,6 +582,14 @@ interface Visit {
   readonly lockIfChecked?: boolean;
 }
 
+/** Whether a write removes entries (`delete`, `clear`, `delete r[k]`) rather than setting one. */
+function removes(node: ts.Node): boolean {
+  if (ts.isDeleteExpression(node)) return true;
+  if (!ts.isCallExpression(node)) return false;
+  const callee = skipParens(node.expression);
+  return ts.isPropertyAccessExpression(callee) && (callee.name.text === 'delete' || callee.name.text === 'clear');
+}
+
 /** `this.onData`, `handlers[op]`: the callee as written, short. */
 function calleeText(call: ts.CallExpression | ts.NewExpression): string {
   const text = call.expression.getText().replace(/\s+/g, ' ');
@@ -617,6 +630,8 @@ export interface Finding {
   readonly otherTurn: OtherTurn | undefined;
   /** The receive loop whose turns the write runs in ("await" mode; see `serialisation`). */
   readonly loop: ts.Node | undefined;
+  /** A set under a check that found nothing ("await" mode): other turns' deletes are not its other side. */
+  readonly onlySetsMatter: boolean;
 }
 
 export interface ReachResult {

@@ -98,7 +98,7 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
         if (isFunctionWithBody(child) && child !== step.node) break;
         const condition = conditionOver(parent, child);
         const read = condition && readIn(condition);
-        if (read) return { read, how: 'condition' };
+        if (read) return { read, how: 'condition', absent: runsWhenFalsy(parent, child, condition) };
         if ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.statement === child && reads.iterationOf(parent, container)) {
           const iteration = before(parent.expression);
           if (iteration) return { read: iteration, how: 'iteration' };
@@ -108,7 +108,7 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
             if (statement === child) break;
             if (ts.isIfStatement(statement) && exits(statement.thenStatement)) {
               const early = readIn(statement.expression);
-              if (early) return { read: early, how: 'condition' };
+              if (early) return { read: early, how: 'condition', absent: isPositive(statement.expression) };
             }
           }
         }
@@ -171,6 +171,45 @@ function conditionOver(parent: ts.Node, child: ts.Node): ts.Expression | undefin
   return undefined;
 }
 
+/**
+ * Whether `child` runs when `condition` (over a read) is falsy, with the condition testing
+ * presence: the else branch of `if (m.get(k))`, the then branch of `if (!m.has(k))` or
+ * `if (m.get(k) === undefined)`, the right of `m.get(k) || …` / `?? …`.
+ */
+function runsWhenFalsy(parent: ts.Node, child: ts.Node, condition: ts.Expression): boolean {
+  const whenTrue = (ts.isIfStatement(parent) && parent.thenStatement === child) || (ts.isConditionalExpression(parent) && parent.whenTrue === child);
+  const whenFalse = (ts.isIfStatement(parent) && parent.elseStatement === child) || (ts.isConditionalExpression(parent) && parent.whenFalse === child);
+  if (ts.isBinaryExpression(parent) && parent.right === child) {
+    const operator = parent.operatorToken.kind;
+    if (operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken) return isPositive(condition);
+    if (operator === ts.SyntaxKind.AmpersandAmpersandToken) return isNegative(condition);
+  }
+  return (whenTrue && isNegative(condition)) || (whenFalse && isPositive(condition));
+}
+
+/** `!x`, `x === undefined`, `x == null`: true when a lookup found nothing. */
+function isNegative(condition: ts.Expression): boolean {
+  const target = skipParens(condition);
+  if (ts.isPrefixUnaryExpression(target) && target.operator === ts.SyntaxKind.ExclamationToken) return isPositive(target.operand);
+  return ts.isBinaryExpression(target) && EQUALS.has(target.operatorToken.kind) && isNothing(target.right);
+}
+
+/** `x`, `x !== undefined`, `x != null`: true when a lookup found something. */
+function isPositive(condition: ts.Expression): boolean {
+  const target = skipParens(condition);
+  if (ts.isPrefixUnaryExpression(target) && target.operator === ts.SyntaxKind.ExclamationToken) return isNegative(target.operand);
+  if (ts.isBinaryExpression(target)) return NOT_EQUALS.has(target.operatorToken.kind) && isNothing(target.right);
+  return ts.isCallExpression(target) || ts.isIdentifier(target) || ts.isElementAccessExpression(target) || ts.isPropertyAccessExpression(target) || ts.isAwaitExpression(target);
+}
+
+function isNothing(node: ts.Expression): boolean {
+  const target = skipParens(node);
+  return target.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(target) && target.text === 'undefined') || ts.isVoidExpression(target);
+}
+
+const EQUALS = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken]);
+const NOT_EQUALS = new Set([ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+
 const LOGICAL = new Set([ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken]);
 
 /** Whether a statement always leaves the enclosing block (`return`, `throw`, `break`, `continue`). */
@@ -222,6 +261,12 @@ export interface StaleRead {
   readonly read: ts.Node;
   /** How the write depends on it: under its condition, from its value, inside a loop over the container. */
   readonly how: 'condition' | 'value' | 'iteration';
+  /**
+   * For a condition: the write runs where the read found nothing (`if (!m.has(k))`, after
+   * `if (m.get(k)) return`). Another turn's delete cannot make that wrong — the entry is
+   * still missing — only another turn's set can.
+   */
+  readonly absent?: boolean;
 }
 
 export interface Staleness {
