@@ -17,6 +17,8 @@ import { stalenessAnalyzer, type ActivationStep } from './staleness.js';
 import { entryConflictAnalyzer } from './entryconflict.js';
 import { freshnessAnalyzer } from './freshness.js';
 import { serialisationAnalyzer } from './serialisation.js';
+import { publicationAnalyzer } from './publication.js';
+import { readsAnalyzer } from './reads.js';
 
 /**
  * reach: the unguarded writes to shared maps that contexts reach. From each context it
@@ -39,7 +41,7 @@ import { serialisationAnalyzer } from './serialisation.js';
 export const reachAnalyzer = defineAnalyzer<ReachResult>({
   name: 'reach',
   doc: 'Walks from every context through the call graph with lock and suspension state and reports unguarded writes to shared maps.',
-  requires: [contextsAnalyzer, callgraphAnalyzer, guardsAnalyzer, interleavingAnalyzer, mutationsAnalyzer, ownershipAnalyzer, stalenessAnalyzer, entryConflictAnalyzer, freshnessAnalyzer, serialisationAnalyzer],
+  requires: [contextsAnalyzer, callgraphAnalyzer, guardsAnalyzer, interleavingAnalyzer, mutationsAnalyzer, ownershipAnalyzer, stalenessAnalyzer, entryConflictAnalyzer, freshnessAnalyzer, serialisationAnalyzer, publicationAnalyzer, readsAnalyzer],
   run(pass) {
     const { config, checker } = pass;
     const contexts = pass.resultOf(contextsAnalyzer);
@@ -52,6 +54,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     const entryConflicts = pass.resultOf(entryConflictAnalyzer);
     const freshness = pass.resultOf(freshnessAnalyzer);
     const serialisation = pass.resultOf(serialisationAnalyzer);
+    const publication = pass.resultOf(publicationAnalyzer);
+    const reads = pass.resultOf(readsAnalyzer);
     const awaitMode = config.interleaving === 'await';
     const walkKey = configKey(config);
 
@@ -196,10 +200,10 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
             others.push({ declaration, node: write.site.node, chain, loop });
             const verdict = judge(activation, write);
             if (!verdict) continue;
-            records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration, verdict: { ...verdict, loop } });
+            records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration, verdict: { ...verdict, loop }, unitNode: visit.unit.node });
             return;
           }
-          records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration });
+          records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration, unitNode: visit.unit.node });
           return;
         }
       };
@@ -228,18 +232,32 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         }
         return known;
       };
+      /** The functions of this walk that look `container` up by key (`get`, `has`, `in`, an index), each with its chain. */
+      const keyedReadersOf = (container: ts.Expression, except: ts.Node): readonly OtherWrite[] => {
+        const found: OtherWrite[] = [];
+        for (const [unit, unitVisits] of visits) {
+          if (unit.node === except || config.isIgnoredFile(unit.file.fileName)) continue;
+          const read = reads.directReadsOf(unit, container).find((candidate) => reads.keyOfRead(candidate) !== undefined);
+          if (read && unitVisits[0]) found.push({ declaration: undefined, node: read, chain: chainOf(unitVisits[0]), loop: undefined });
+        }
+        return found;
+      };
       return {
         records,
         locked,
         failures,
         others: others.filter((other) => raced.has(other.declaration)),
         quietOthersOf,
+        keyedReadersOf,
         files: [...visits.keys()].map((unit) => unit.file).concat(context.registration.getSourceFile()),
       };
     };
 
     /** A suspended, unguarded write judged on its activation: a stale read, an entry conflict, or nothing an interleaving can make wrong. */
     const judge = (activation: readonly ActivationStep[], write: MapWrite): Verdict | undefined => {
+      // A fresh key sent out before the suspension: an answer may look the entry up before it exists.
+      const late = publication.latePublish(activation, write);
+      if (late) return { kind: 'latePublish', evidence: late.sent };
       // An entry keyed by something this activation generated is this turn's alone; a
       // delete from a table whose every entry is keyed fresh removes its own request's entry.
       if (freshness.freshKey(activation, write) || freshness.freshlyKeyed(write)) return undefined;
@@ -432,6 +450,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         otherTurn: undefined,
         loop: found.verdict?.loop,
         onlySetsMatter: found.verdict?.onlySetsMatter === true,
+        receiver: write.site.receiver,
+        unitNode: found.unitNode,
       };
       const existing = best.get(write.site.node);
       if (!existing) {
@@ -465,10 +485,23 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     }
 
     const byFile = new Map<string, Finding[]>();
+    /** For a late publish: another turn that looks the entry up by key (the one that finds nothing). */
+    const readerOf = (finding: Finding): OtherTurn | undefined => {
+      const receiver = finding.receiver;
+      const except = finding.unitNode;
+      let best: OtherTurn | undefined;
+      for (const [context, result] of walks) {
+        for (const reader of result.keyedReadersOf(receiver, except)) {
+          if (!best || reader.chain.length < best.chain.length) best = { node: reader.node, context, chain: reader.chain, reads: true };
+        }
+      }
+      return best;
+    };
     for (const { finding, contexts: reaching } of best.values()) {
       const lockedAt = finding.declaration && lockedContainers.get(finding.declaration);
-      const otherTurn = otherTurnOf(finding, otherTurns);
+      const otherTurn = finding.kind === 'latePublish' ? readerOf(finding) : otherTurnOf(finding, otherTurns);
       // Every other write of the container runs in the same receive loop's turns, which never overlap this one.
+      // (or, for a late publish, nobody else looks the entry up).
       if (finding.kind !== 'unguarded' && !otherTurn) continue;
       const complete: Finding = { ...finding, contextCount: reaching.size, lockedElsewhere: lockedAt, otherTurn };
       let list = byFile.get(complete.file.fileName);
@@ -517,11 +550,13 @@ export interface OtherTurn {
   readonly context: Context;
   readonly chain: readonly string[];
   readonly loop?: ts.Node;
+  /** The other turn looks the entry up (a late publish) rather than writing it. */
+  readonly reads?: boolean;
 }
 
 /** What "await" mode makes of a suspended, unguarded write. */
 interface Verdict {
-  readonly kind: 'staleRead' | 'entryConflict';
+  readonly kind: 'staleRead' | 'entryConflict' | 'latePublish';
   /** The stale read, or the turn's own earlier write of the entry. */
   readonly evidence: ts.Node;
   /** The receive loop the write's turn runs in (see `serialisation`). */
@@ -537,13 +572,15 @@ interface WalkResult {
   readonly others: readonly OtherWrite[];
   /** "await" mode: the shared writes of a container reached with nothing given back (for races other walks found). */
   quietOthersOf(declaration: ts.Node | undefined): readonly OtherWrite[];
+  /** "await" mode: the functions this walk reaches that look a container up by key, except one. */
+  keyedReadersOf(container: ts.Expression, except: ts.Node): readonly OtherWrite[];
   /** (container declaration, write) pairs reached under a lock. */
   readonly locked: readonly (readonly [ts.Node, ts.Node])[];
   /** The units of this walk whose analysis threw. */
   readonly failures: readonly AnalysisFailure[];
 }
 
-const EMPTY_WALK: WalkResult = { records: [], locked: [], others: [], failures: [], quietOthersOf: () => [] };
+const EMPTY_WALK: WalkResult = { records: [], locked: [], others: [], failures: [], quietOthersOf: () => [], keyedReadersOf: () => [] };
 
 interface WalkRecord {
   readonly write: MapWrite;
@@ -552,6 +589,7 @@ interface WalkRecord {
   readonly sharedLock: string | undefined;
   readonly declaration: ts.Node | undefined;
   readonly verdict?: Verdict;
+  readonly unitNode: ts.Node;
 }
 
 /** Walks per configuration and registration, reused across programs while the files they consulted are unchanged. */
@@ -621,9 +659,11 @@ export interface Finding {
   /**
    * `unguarded` in "any" mode; in "await" mode `staleRead` (the write acts on a read taken
    * before the suspension) or `entryConflict` (it removes or replaces an entry the turn set
-   * before the suspension, whose key another turn can use).
+   * before the suspension, whose key another turn can use) or `latePublish` (it sets an
+   * entry whose fresh key the turn sent out before the suspension, while another turn looks
+   * the container up by key).
    */
-  readonly kind: 'unguarded' | 'staleRead' | 'entryConflict';
+  readonly kind: 'unguarded' | 'staleRead' | 'entryConflict' | 'latePublish';
   /** The stale read, or the turn's earlier write of the entry ("await" mode). */
   readonly evidence: ts.Node | undefined;
   /** Another turn's write of the container ("await" mode). */
@@ -632,6 +672,9 @@ export interface Finding {
   readonly loop: ts.Node | undefined;
   /** A set under a check that found nothing ("await" mode): other turns' deletes are not its other side. */
   readonly onlySetsMatter: boolean;
+  /** The written container expression and the writing function (to find another turn's lookups). */
+  readonly receiver: ts.Expression;
+  readonly unitNode: ts.Node;
 }
 
 export interface ReachResult {
