@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { calleeName, skipParens } from '../util/ast.js';
+import { calleeName, skipParens, withoutAssertions } from '../util/ast.js';
 import { keyOf, readsAnalyzer } from './reads.js';
 import type { MapWrite } from './mutations.js';
 import type { ActivationStep } from './staleness.js';
@@ -117,14 +117,6 @@ export const freshnessAnalyzer = defineAnalyzer<Freshness>({
 /** Whether a write sets one entry (`m.set(k, v)`, `r[k] = v`). */
 export function setsEntry(site: WriteSite): boolean {
   return site.operation === 'set' || (site.kind === 'assign' && ts.isBinaryExpression(site.node) && site.node.operatorToken.kind === ts.SyntaxKind.EqualsToken);
-}
-
-function withoutAssertions(node: ts.Expression): ts.Expression {
-  let current = skipParens(node);
-  while (ts.isNonNullExpression(current) || ts.isAsExpression(current) || ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)) {
-    current = skipParens(current.expression);
-  }
-  return current;
 }
 
 function lastName(expression: ts.Expression): string | undefined {

@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { isFunctionWithBody, returnedExpressions, skipParens } from '../util/ast.js';
+import { isFunctionWithBody, returnedExpressions, skipParens, withoutAssertions } from '../util/ast.js';
 import { keyOf } from './reads.js';
 import type { MapWrite } from './mutations.js';
 import type { Unit } from './syntax.js';
@@ -170,14 +170,6 @@ function valueOf(write: MapWrite): ts.Expression | undefined {
 function enclosingFunction(node: ts.Node): ts.Node {
   let current = node.parent;
   while (current && !isFunctionWithBody(current) && !ts.isSourceFile(current)) current = current.parent;
-  return current;
-}
-
-function withoutAssertions(node: ts.Expression): ts.Expression {
-  let current = skipParens(node);
-  while (ts.isNonNullExpression(current) || ts.isAsExpression(current) || ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)) {
-    current = skipParens(current.expression);
-  }
   return current;
 }
 

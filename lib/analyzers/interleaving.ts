@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { calleeName, contains, skipParens } from '../util/ast.js';
+import { alwaysJumps, calleeName, contains, skipParens } from '../util/ast.js';
 import type { Unit } from './syntax.js';
 
 /**
@@ -126,7 +126,7 @@ function inOtherBranch(point: ts.Node, node: ts.Node): boolean {
     // `case 'a': await x; break; case 'b': write()`: a clause that ends in a jump does not fall through.
     if (ts.isCaseBlock(parent) && (ts.isCaseClause(child) || ts.isDefaultClause(child))) {
       const last = child.statements[child.statements.length - 1];
-      return last !== undefined && endsInJump(last);
+      return last !== undefined && alwaysJumps(last);
     }
     return false;
   }
@@ -168,14 +168,4 @@ export interface Interleaving {
   pointBefore(unit: Unit, node: ts.Node): ts.Node | undefined;
   /** How the function passed as argument `argumentIndex` of `call` runs later, if it does. */
   deferral(call: ts.CallExpression | ts.NewExpression, argumentIndex: number): Deferral | undefined;
-}
-
-/** Whether a statement always jumps away (`break`, `return`, `throw`, `continue`), also as a block's last statement. */
-function endsInJump(statement: ts.Statement): boolean {
-  if (ts.isBreakStatement(statement) || ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || ts.isContinueStatement(statement)) return true;
-  if (ts.isBlock(statement)) {
-    const last = statement.statements[statement.statements.length - 1];
-    return last !== undefined && endsInJump(last);
-  }
-  return false;
 }

@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { isFunctionWithBody, skipParens } from '../util/ast.js';
+import { alwaysJumps, isFunctionWithBody, skipParens } from '../util/ast.js';
 import { keyOf, readsAnalyzer } from './reads.js';
 import { idempotenceAnalyzer } from './idempotence.js';
 import type { MapWrite } from './mutations.js';
@@ -106,7 +106,7 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
         if (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent)) {
           for (const statement of parent.statements) {
             if (statement === child) break;
-            if (ts.isIfStatement(statement) && exits(statement.thenStatement)) {
+            if (ts.isIfStatement(statement) && alwaysJumps(statement.thenStatement)) {
               const early = readIn(statement.expression);
               if (early) return { read: early, how: 'condition', absent: isPositive(statement.expression) };
             }
@@ -211,16 +211,6 @@ const EQUALS = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.Equ
 const NOT_EQUALS = new Set([ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
 
 const LOGICAL = new Set([ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken]);
-
-/** Whether a statement always leaves the enclosing block (`return`, `throw`, `break`, `continue`). */
-function exits(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || ts.isBreakStatement(statement) || ts.isContinueStatement(statement)) return true;
-  if (ts.isBlock(statement)) {
-    const last = statement.statements[statement.statements.length - 1];
-    return last !== undefined && exits(last);
-  }
-  return false;
-}
 
 /** `m.set(k, true)`, `r[k] = 'ready'`: every turn writes the same value. */
 function writesConstant(write: MapWrite): boolean {
