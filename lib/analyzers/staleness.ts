@@ -67,7 +67,9 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
 
     /** A read before `cut` in `step`'s function that controls `step.node` or feeds it. */
     const evidenceIn = (step: ActivationStep, container: ts.Expression, cut: number, write: MapWrite, writeStep: boolean, constant: boolean): StaleRead | undefined => {
-      const before = (read: ts.Node | undefined): ts.Node | undefined => (read && read.end <= cut ? read : undefined);
+      // Positions compare only within this step's own function: a read in the write's own
+      // operands, found from a caller's step, runs in the callee, after the caller's suspension.
+      const before = (read: ts.Node | undefined): ts.Node | undefined => (read && read.end <= cut && ownedBy(step.unit, read) ? read : undefined);
       const readValue = (node: ts.Node): ts.Node | undefined => before(reads.readIn(node, step.unit, container));
       const writeKey = keyOf(write.site);
       if (!constant) {
@@ -119,6 +121,15 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
     return { staleRead };
   },
 });
+
+/** Whether `node` is in `unit`'s own code: its nearest enclosing function is the unit's (or it is the module's). */
+function ownedBy(unit: Unit, node: ts.Node): boolean {
+  if (node.getSourceFile() !== unit.file) return false;
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionWithBody(current)) return current === unit.node;
+  }
+  return ts.isSourceFile(unit.node);
+}
 
 /**
  * The parts of an activation that ran before the turn gave control back, bottom-up: in
