@@ -11,18 +11,18 @@ export interface FindingMessageData {
   registration: string;
   chain: string;
   lockNote: string;
-  /** "await" mode: the stale read, or the turn's earlier write of the entry, with its place. */
+  /** "await" mode: the stale read, the turn's earlier write of the entry, or the call that sent the key, with its place. */
   evidence: string;
   /** "await" mode: the suspension, `the await at a.ts:14`. */
   suspension: string;
   /** "await" mode: the other turn's write of the container, with its context and chain. */
   otherTurn: string;
-  /** entryConflict: the key, as written. */
+  /** entryConflict, latePublish: the key, as written. */
   key: string;
 }
 
 /** The message a finding is reported with: its kind's. */
-export function messageIdOf(finding: Finding): 'unguardedWrite' | 'staleRead' | 'entryConflict' {
+export function messageIdOf(finding: Finding): 'unguardedWrite' | 'staleRead' | 'entryConflict' | 'latePublish' {
   return finding.kind === 'unguarded' ? 'unguardedWrite' : finding.kind;
 }
 
@@ -82,6 +82,7 @@ function otherTurnPhrase(finding: Finding, cwd: string): string {
   if (!other) return '';
   const kind = other.context.kind === 'atomics' ? 'Atomics.wait loop' : other.context.description;
   const chain = other.chain.length > 1 ? ` (${other.chain.join(' → ')})` : '';
+  if (other.reads) return `a turn of the ${kind} registered at ${positionLabel(other.context.registration, cwd)} looks it up at ${positionLabel(other.node, cwd)} (${quoted(other.node)})${chain}`;
   if (other.node === finding.node) return `another turn of the ${kind} registered at ${positionLabel(other.context.registration, cwd)} can run this same write`;
   return `a turn of the ${kind} registered at ${positionLabel(other.context.registration, cwd)} can write it at ${positionLabel(other.node, cwd)}${chain}`;
 }

@@ -839,7 +839,7 @@ describe('plugin export', () => {
     assert.equal((meta.docs as { requiresTypeChecking?: boolean } | undefined)?.requiresTypeChecking, true);
     assert.match(meta.docs?.url ?? '', /docs\/rules\/no-unguarded-map-write\.md$/);
     assert.ok(Array.isArray(meta.schema) && meta.schema.length === 1, 'one options object');
-    assert.deepEqual(Object.keys(meta.messages).sort(), ['analysisFailed', 'blindSpot', 'entryConflict', 'missingIgnoreReason', 'staleRead', 'unguardedWrite', 'unusedIgnore']);
+    assert.deepEqual(Object.keys(meta.messages).sort(), ['analysisFailed', 'blindSpot', 'entryConflict', 'latePublish', 'missingIgnoreReason', 'staleRead', 'unguardedWrite', 'unusedIgnore']);
   });
 
   it('configs.recommended registers the plugin and turns the rule on as error, interleaving await', () => {

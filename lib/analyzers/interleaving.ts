@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { isOnceRegistration } from '../util/listeners.js';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { calleeName, contains, PROMISE_METHODS, skipParens } from '../util/ast.js';
+import { alwaysJumps, calleeName, contains, PROMISE_METHODS, skipParens } from '../util/ast.js';
 import type { Unit } from './syntax.js';
 
 /**
@@ -114,6 +114,11 @@ function inOtherBranch(point: ts.Node, node: ts.Node): boolean {
     }
     if (ts.isConditionalExpression(parent)) {
       return (parent.whenTrue === child && contains(parent.whenFalse, node)) || (parent.whenFalse === child && contains(parent.whenTrue, node));
+    }
+    // `case 'a': await x; break; case 'b': write()`: a clause that ends in a jump does not fall through.
+    if (ts.isCaseBlock(parent) && (ts.isCaseClause(child) || ts.isDefaultClause(child))) {
+      const last = child.statements[child.statements.length - 1];
+      return last !== undefined && alwaysJumps(last);
     }
     return false;
   }

@@ -17,6 +17,10 @@ import { isOneShotListener } from '../util/listeners.js';
 import { contained, throwIfInjected, type AnalysisFailure } from '../analysis/faults.js';
 import { stalenessAnalyzer, type ActivationStep } from './staleness.js';
 import { entryConflictAnalyzer } from './entryconflict.js';
+import { freshnessAnalyzer } from './freshness.js';
+import { serialisationAnalyzer } from './serialisation.js';
+import { publicationAnalyzer } from './publication.js';
+import { readsAnalyzer } from './reads.js';
 
 /**
  * reach: the unguarded writes to shared maps that contexts reach. From each context it
@@ -39,7 +43,7 @@ import { entryConflictAnalyzer } from './entryconflict.js';
 export const reachAnalyzer = defineAnalyzer<ReachResult>({
   name: 'reach',
   doc: 'Walks from every context through the call graph with lock and suspension state and reports unguarded writes to shared maps.',
-  requires: [contextsAnalyzer, callgraphAnalyzer, guardsAnalyzer, interleavingAnalyzer, mutationsAnalyzer, ownershipAnalyzer, stalenessAnalyzer, entryConflictAnalyzer],
+  requires: [contextsAnalyzer, callgraphAnalyzer, guardsAnalyzer, interleavingAnalyzer, mutationsAnalyzer, ownershipAnalyzer, stalenessAnalyzer, entryConflictAnalyzer, freshnessAnalyzer, serialisationAnalyzer, publicationAnalyzer, readsAnalyzer],
   run(pass) {
     const { config, checker } = pass;
     const contexts = pass.resultOf(contextsAnalyzer);
@@ -50,6 +54,10 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     const ownership = pass.resultOf(ownershipAnalyzer);
     const staleness = pass.resultOf(stalenessAnalyzer);
     const entryConflicts = pass.resultOf(entryConflictAnalyzer);
+    const freshness = pass.resultOf(freshnessAnalyzer);
+    const serialisation = pass.resultOf(serialisationAnalyzer);
+    const publication = pass.resultOf(publicationAnalyzer);
+    const reads = pass.resultOf(readsAnalyzer);
     const awaitMode = config.interleaving === 'await';
     const walkKey = configKey(config);
 
@@ -194,13 +202,15 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
           const chain = chainOf(visit, write.site.node.getSourceFile());
           const declaration = containerDeclaration(write);
           if (awaitMode) {
-            others.push({ declaration, node: write.site.node, chain });
-            const verdict = judge(visit, write);
+            const activation = activationOf(visit, write.site.node);
+            const loop = serialisation.loopOf(activation);
+            others.push({ declaration, node: write.site.node, chain, loop });
+            const verdict = judge(activation, write);
             if (!verdict) continue;
-            records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration, verdict });
+            records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration, verdict: { ...verdict, loop }, unitNode: visit.unit.node });
             return;
           }
-          records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration });
+          records.push({ write, chain, point, sharedLock: visit.sharedLock, declaration, unitNode: visit.unit.node });
           return;
         }
       };
@@ -216,30 +226,52 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         }
       }
       const raced = new Set(records.map((found) => found.declaration));
-      for (const { write, visit } of quiet) {
-        const declaration = containerDeclaration(write);
-        if (!raced.has(declaration) || others.some((other) => other.node === write.site.node)) continue;
-        if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
-        others.push({ declaration, node: write.site.node, chain: chainOf(visit, write.site.node.getSourceFile()) });
-      }
+      const quietOthers = new Map<ts.Node | undefined, OtherWrite[]>();
+      /** The shared writes of a container reached with nothing given back: the other side for a race another walk found. */
+      const quietOthersOf = (declaration: ts.Node | undefined): readonly OtherWrite[] => {
+        let known = quietOthers.get(declaration);
+        if (known) return known;
+        quietOthers.set(declaration, (known = []));
+        for (const { write, visit } of quiet) {
+          if (containerDeclaration(write) !== declaration || others.some((other) => other.node === write.site.node) || known.some((other) => other.node === write.site.node)) continue;
+          if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
+          known.push({ declaration, node: write.site.node, chain: chainOf(visit, write.site.node.getSourceFile()), loop: serialisation.loopOf(activationOf(visit, write.site.node)) });
+        }
+        return known;
+      };
+      /** The functions of this walk that look `container` up by key (`get`, `has`, `in`, an index), each with its chain. */
+      const keyedReadersOf = (container: ts.Expression, except: ts.Node): readonly OtherWrite[] => {
+        const found: OtherWrite[] = [];
+        for (const [unit, unitVisits] of visits) {
+          if (unit.node === except || config.isIgnoredFile(unit.file.fileName)) continue;
+          const read = reads.directReadsOf(unit, container).find((candidate) => reads.keyOfRead(candidate) !== undefined);
+          if (read && unitVisits[0]) found.push({ declaration: undefined, node: read, chain: chainOf(unitVisits[0], read.getSourceFile()), loop: undefined });
+        }
+        return found;
+      };
       return {
         records,
         locked,
         failures,
         others: others.filter((other) => raced.has(other.declaration)),
+        quietOthersOf,
+        keyedReadersOf,
         files: [...visits.keys()].map((unit) => unit.file).concat(context.registration.getSourceFile()),
       };
     };
 
     /** A suspended, unguarded write judged on its activation: a stale read, an entry conflict, or nothing an interleaving can make wrong. */
-    const judge = (visit: Visit, write: MapWrite): Verdict | undefined => {
-      const activation = activationOf(visit, write.site.node);
-      // An entry keyed by something this activation generated is this turn's alone.
-      if (entryConflicts.freshKey(activation, write)) return undefined;
+    const judge = (activation: readonly ActivationStep[], write: MapWrite): Verdict | undefined => {
+      // A fresh key sent out before the suspension: an answer may look the entry up before it exists.
+      const late = publication.latePublish(activation, write);
+      if (late) return { kind: 'latePublish', evidence: late.sent };
+      // An entry keyed by something this activation generated is this turn's alone; a
+      // delete from a table whose every entry is keyed fresh removes its own request's entry.
+      if (freshness.freshKey(activation, write) || freshness.freshlyKeyed(write)) return undefined;
       const conflict = entryConflicts.entryConflict(activation, write);
       if (conflict) return { kind: 'entryConflict', evidence: conflict.earlier };
       const stale = staleness.staleRead(activation, write);
-      if (stale) return { kind: 'staleRead', evidence: stale.read };
+      if (stale) return { kind: 'staleRead', evidence: stale.read, onlySetsMatter: stale.absent === true && !removes(write.site.node) };
       return undefined;
     };
 
@@ -443,6 +475,10 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         kind: found.verdict?.kind ?? 'unguarded',
         evidence: found.verdict?.evidence,
         otherTurn: undefined,
+        loop: found.verdict?.loop,
+        onlySetsMatter: found.verdict?.onlySetsMatter === true,
+        receiver: write.site.receiver,
+        unitNode: found.unitNode,
       };
       const existing = best.get(write.site.node);
       if (!existing) {
@@ -455,22 +491,46 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
 
     /** Per container, the writes other turns make, with the context that reaches each: the other side of a race. */
     const otherTurns = new Map<ts.Node | undefined, OtherTurn[]>();
+    const addOther = (context: Context, other: OtherWrite): void => {
+      let list = otherTurns.get(other.declaration);
+      if (!list) otherTurns.set(other.declaration, (list = []));
+      if (!list.some((known) => known.node === other.node)) list.push({ node: other.node, context, chain: other.chain, loop: other.loop });
+    };
+    const walks: [Context, WalkResult][] = [];
     for (const context of contexts) {
       const result = containedWalkOf(context);
+      walks.push([context, result]);
       for (const failure of result.failures) if (!pass.failures.some((known) => known.node === failure.node)) pass.failures.push(failure);
       for (const found of result.records) record(context, found);
-      for (const other of result.others) {
-        let list = otherTurns.get(other.declaration);
-        if (!list) otherTurns.set(other.declaration, (list = []));
-        if (!list.some((known) => known.node === other.node)) list.push({ node: other.node, context, chain: other.chain });
-      }
+      for (const other of result.others) addOther(context, other);
       for (const [declaration, write] of result.locked) if (!lockedContainers.has(declaration)) lockedContainers.set(declaration, write);
+    }
+    // The other side of a race one walk found may be a write another context makes with nothing given back.
+    const racedAnywhere = new Set([...best.values()].map(({ finding }) => finding.declaration));
+    for (const [context, result] of walks) {
+      for (const declaration of racedAnywhere) for (const other of result.quietOthersOf(declaration)) addOther(context, other);
     }
 
     const byFile = new Map<string, Finding[]>();
+    /** For a late publish: another turn that looks the entry up by key (the one that finds nothing). */
+    const readerOf = (finding: Finding): OtherTurn | undefined => {
+      const receiver = finding.receiver;
+      const except = finding.unitNode;
+      let best: OtherTurn | undefined;
+      for (const [context, result] of walks) {
+        for (const reader of result.keyedReadersOf(receiver, except)) {
+          if (!best || reader.chain.length < best.chain.length) best = { node: reader.node, context, chain: reader.chain, reads: true };
+        }
+      }
+      return best;
+    };
     for (const { finding, contexts: reaching } of best.values()) {
       const lockedAt = finding.declaration && lockedContainers.get(finding.declaration);
-      const complete: Finding = { ...finding, contextCount: reaching.size, lockedElsewhere: lockedAt, otherTurn: otherTurnOf(finding, otherTurns) };
+      const otherTurn = finding.kind === 'latePublish' ? readerOf(finding) : otherTurnOf(finding, otherTurns);
+      // Every other write of the container runs in the same receive loop's turns, which never overlap this one.
+      // (or, for a late publish, nobody else looks the entry up).
+      if (finding.kind !== 'unguarded' && !otherTurn) continue;
+      const complete: Finding = { ...finding, contextCount: reaching.size, lockedElsewhere: lockedAt, otherTurn };
       let list = byFile.get(complete.file.fileName);
       if (!list) byFile.set(complete.file.fileName, (list = []));
       list.push(complete);
@@ -486,22 +546,29 @@ const MAX_ACTIVATION = 8;
 /**
  * The other side of a race: another write of the container, preferring one at another
  * place (the shortest chain), else the same write run by another turn of its context.
+ * Writes in the turns of the receive loop the finding runs in are not candidates (they
+ * never overlap it), so a finding inside such a loop may have no other side at all.
  */
 function otherTurnOf(finding: Finding, otherTurns: ReadonlyMap<ts.Node | undefined, readonly OtherTurn[]>): OtherTurn | undefined {
   if (finding.kind === 'unguarded') return undefined;
   const candidates = otherTurns.get(finding.declaration) ?? [];
   let best: OtherTurn | undefined;
   for (const candidate of candidates) {
-    if (candidate.node === finding.node) continue;
+    if (candidate.node === finding.node || (finding.loop && candidate.loop === finding.loop)) continue;
+    // A set after "not there yet": another turn's delete leaves it not there.
+    if (finding.onlySetsMatter && removes(candidate.node)) continue;
     if (!best || candidate.chain.length < best.chain.length) best = candidate;
   }
-  return best ?? { node: finding.node, context: finding.context, chain: finding.chain };
+  if (best || finding.loop) return best;
+  return { node: finding.node, context: finding.context, chain: finding.chain };
 }
 
 interface OtherWrite {
   readonly declaration: ts.Node | undefined;
   readonly node: ts.Node;
   readonly chain: readonly string[];
+  /** The receive loop whose awaited handling this write runs in, if any (see `serialisation`). */
+  readonly loop: ts.Node | undefined;
 }
 
 /** Another turn's write of a container: where, from which context, through which functions. */
@@ -509,13 +576,20 @@ export interface OtherTurn {
   readonly node: ts.Node;
   readonly context: Context;
   readonly chain: readonly string[];
+  readonly loop?: ts.Node;
+  /** The other turn looks the entry up (a late publish) rather than writing it. */
+  readonly reads?: boolean;
 }
 
 /** What "await" mode makes of a suspended, unguarded write. */
 interface Verdict {
-  readonly kind: 'staleRead' | 'entryConflict';
+  readonly kind: 'staleRead' | 'entryConflict' | 'latePublish';
   /** The stale read, or the turn's own earlier write of the entry. */
   readonly evidence: ts.Node;
+  /** The receive loop the write's turn runs in (see `serialisation`). */
+  readonly loop?: ts.Node;
+  /** A set under a check that found nothing: only another turn's set can make it wrong. */
+  readonly onlySetsMatter?: boolean;
 }
 
 /** What one context's walk found: its unguarded writes, and the containers it reached written under a lock. */
@@ -523,13 +597,17 @@ interface WalkResult {
   readonly records: readonly WalkRecord[];
   /** "await" mode: the shared writes of containers with a reported race, to name the other side. */
   readonly others: readonly OtherWrite[];
+  /** "await" mode: the shared writes of a container reached with nothing given back (for races other walks found). */
+  quietOthersOf(declaration: ts.Node | undefined): readonly OtherWrite[];
+  /** "await" mode: the functions this walk reaches that look a container up by key, except one. */
+  keyedReadersOf(container: ts.Expression, except: ts.Node): readonly OtherWrite[];
   /** (container declaration, write) pairs reached under a lock. */
   readonly locked: readonly (readonly [ts.Node, ts.Node])[];
   /** The units of this walk whose analysis threw. */
   readonly failures: readonly AnalysisFailure[];
 }
 
-const EMPTY_WALK: WalkResult = { records: [], locked: [], others: [], failures: [] };
+const EMPTY_WALK: WalkResult = { records: [], locked: [], others: [], failures: [], quietOthersOf: () => [], keyedReadersOf: () => [] };
 
 interface WalkRecord {
   readonly write: MapWrite;
@@ -538,6 +616,7 @@ interface WalkRecord {
   readonly sharedLock: string | undefined;
   readonly declaration: ts.Node | undefined;
   readonly verdict?: Verdict;
+  readonly unitNode: ts.Node;
 }
 
 /** Walks per configuration and registration, reused across programs while the files they consulted are unchanged. */
@@ -581,6 +660,14 @@ function before(visit: Visit, node: ts.Node): boolean {
   return visit.resumeAt !== undefined && node.getStart() < visit.resumeAt.end;
 }
 
+/** Whether a write removes entries (`delete`, `clear`, `delete r[k]`) rather than setting one. */
+function removes(node: ts.Node): boolean {
+  if (ts.isDeleteExpression(node)) return true;
+  if (!ts.isCallExpression(node)) return false;
+  const callee = skipParens(node.expression);
+  return ts.isPropertyAccessExpression(callee) && (callee.name.text === 'delete' || callee.name.text === 'clear');
+}
+
 /** `this.onData`, `handlers[op]`: the callee as written, short. */
 function calleeText(call: ts.CallExpression | ts.NewExpression): string {
   const text = call.expression.getText().replace(/\s+/g, ' ');
@@ -612,13 +699,22 @@ export interface Finding {
   /**
    * `unguarded` in "any" mode; in "await" mode `staleRead` (the write acts on a read taken
    * before the suspension) or `entryConflict` (it removes or replaces an entry the turn set
-   * before the suspension, whose key another turn can use).
+   * before the suspension, whose key another turn can use) or `latePublish` (it sets an
+   * entry whose fresh key the turn sent out before the suspension, while another turn looks
+   * the container up by key).
    */
-  readonly kind: 'unguarded' | 'staleRead' | 'entryConflict';
+  readonly kind: 'unguarded' | 'staleRead' | 'entryConflict' | 'latePublish';
   /** The stale read, or the turn's earlier write of the entry ("await" mode). */
   readonly evidence: ts.Node | undefined;
   /** Another turn's write of the container ("await" mode). */
   readonly otherTurn: OtherTurn | undefined;
+  /** The receive loop whose turns the write runs in ("await" mode; see `serialisation`). */
+  readonly loop: ts.Node | undefined;
+  /** A set under a check that found nothing ("await" mode): other turns' deletes are not its other side. */
+  readonly onlySetsMatter: boolean;
+  /** The written container expression and the writing function (to find another turn's lookups). */
+  readonly receiver: ts.Expression;
+  readonly unitNode: ts.Node;
 }
 
 export interface ReachResult {

@@ -196,6 +196,7 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
     };
 
     return {
+      identityOf,
       sameContainer,
       sameKey,
       keyedReadIn,
@@ -253,6 +254,8 @@ function isWriteTarget(node: ts.ElementAccessExpression): boolean {
 }
 
 export interface Reads {
+  /** The declaration (or, failing that, the text) that names a container: its identity across functions. */
+  identityOf(expression: ts.Expression): ts.Symbol | string | undefined;
   /** Whether two expressions name the same container (the same variable, field or property). */
   sameContainer(a: ts.Expression, b: ts.Expression): boolean;
   /** The locals of `unit` computed from a read of `container`, each with the read it comes from. */

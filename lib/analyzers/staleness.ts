@@ -1,7 +1,8 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { isFunctionWithBody, skipParens } from '../util/ast.js';
+import { alwaysJumps, isFunctionWithBody, skipParens } from '../util/ast.js';
 import { keyOf, readsAnalyzer } from './reads.js';
+import { idempotenceAnalyzer } from './idempotence.js';
 import type { MapWrite } from './mutations.js';
 import type { Unit } from './syntax.js';
 
@@ -17,21 +18,25 @@ import type { Unit } from './syntax.js';
  * condition, an early exit or a loop over the container that read it) or feeds the
  * written key or value (through locals, returns and helpers, see `reads`). A write of a
  * constant only controlled by the read (`if (!ready.get(k)) { await init(); ready.set(k,
- * true) }`) gives the same result from every turn and is not stale. A read taken after the
+ * true) }`), or of a module loaded by the key (`idempotence`), gives the same result from
+ * every turn and is not stale. A read taken after the
  * last suspension, a write depending on no read, and check-and-act with nothing given
  * back between them are not stale either.
  */
 export const stalenessAnalyzer = defineAnalyzer<Staleness>({
   name: 'staleness',
   doc: 'Pairs a read of a container, a later suspension and a later write in one activation: the write acts on a stale read.',
-  requires: [readsAnalyzer],
+  requires: [readsAnalyzer, idempotenceAnalyzer],
   run(pass) {
     const reads = pass.resultOf(readsAnalyzer);
+    const idempotence = pass.resultOf(idempotenceAnalyzer);
 
     const staleRead = (activation: readonly ActivationStep[], write: MapWrite): StaleRead | undefined => {
       const container = write.site.receiver;
+      // The same value from every turn (a constant, a module loaded by the key): a stale read changes nothing.
+      const constant = writesConstant(write) || (activation[0] !== undefined && idempotence.sameFromEveryTurn(write, activation[0].unit));
       for (const { step, index, cut } of beforeSuspension(activation)) {
-        const found = evidenceIn(step, container, cut, write, index === 0);
+        const found = evidenceIn(step, container, cut, write, index === 0, constant);
         if (found) return rechecked(activation, write) ? undefined : found;
       }
       return undefined;
@@ -61,11 +66,12 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
     };
 
     /** A read before `cut` in `step`'s function that controls `step.node` or feeds it. */
-    const evidenceIn = (step: ActivationStep, container: ts.Expression, cut: number, write: MapWrite, writeStep: boolean): StaleRead | undefined => {
-      const before = (read: ts.Node | undefined): ts.Node | undefined => (read && read.end <= cut ? read : undefined);
+    const evidenceIn = (step: ActivationStep, container: ts.Expression, cut: number, write: MapWrite, writeStep: boolean, constant: boolean): StaleRead | undefined => {
+      // Positions compare only within this step's own function: a read in the write's own
+      // operands, found from a caller's step, runs in the callee, after the caller's suspension.
+      const before = (read: ts.Node | undefined): ts.Node | undefined => (read && read.end <= cut && ownedBy(step.unit, read) ? read : undefined);
       const readValue = (node: ts.Node): ts.Node | undefined => before(reads.readIn(node, step.unit, container));
       const writeKey = keyOf(write.site);
-      const constant = writesConstant(write);
       if (!constant) {
         // The write's own operands may use this function's locals too, captured by a closure.
         const operands = writeStep ? operandsOf(step.node, write) : [...operandsOf(step.node, undefined), ...operandsOf(write.site.node, write)];
@@ -94,7 +100,7 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
         if (isFunctionWithBody(child) && child !== step.node) break;
         const condition = conditionOver(parent, child);
         const read = condition && readIn(condition);
-        if (read) return { read, how: 'condition' };
+        if (read) return { read, how: 'condition', absent: runsWhenFalsy(parent, child, condition) };
         if ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.statement === child && reads.iterationOf(parent, container)) {
           const iteration = before(parent.expression);
           if (iteration) return { read: iteration, how: 'iteration' };
@@ -102,9 +108,9 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
         if (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent)) {
           for (const statement of parent.statements) {
             if (statement === child) break;
-            if (ts.isIfStatement(statement) && exits(statement.thenStatement)) {
+            if (ts.isIfStatement(statement) && alwaysJumps(statement.thenStatement)) {
               const early = readIn(statement.expression);
-              if (early) return { read: early, how: 'condition' };
+              if (early) return { read: early, how: 'condition', absent: isPositive(statement.expression) };
             }
           }
         }
@@ -115,6 +121,15 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
     return { staleRead };
   },
 });
+
+/** Whether `node` is in `unit`'s own code: its nearest enclosing function is the unit's (or it is the module's). */
+function ownedBy(unit: Unit, node: ts.Node): boolean {
+  if (node.getSourceFile() !== unit.file) return false;
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionWithBody(current)) return current === unit.node;
+  }
+  return ts.isSourceFile(unit.node);
+}
 
 /**
  * The parts of an activation that ran before the turn gave control back, bottom-up: in
@@ -167,17 +182,46 @@ function conditionOver(parent: ts.Node, child: ts.Node): ts.Expression | undefin
   return undefined;
 }
 
-const LOGICAL = new Set([ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken]);
-
-/** Whether a statement always leaves the enclosing block (`return`, `throw`, `break`, `continue`). */
-function exits(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || ts.isBreakStatement(statement) || ts.isContinueStatement(statement)) return true;
-  if (ts.isBlock(statement)) {
-    const last = statement.statements[statement.statements.length - 1];
-    return last !== undefined && exits(last);
+/**
+ * Whether `child` runs when `condition` (over a read) is falsy, with the condition testing
+ * presence: the else branch of `if (m.get(k))`, the then branch of `if (!m.has(k))` or
+ * `if (m.get(k) === undefined)`, the right of `m.get(k) || …` / `?? …`.
+ */
+function runsWhenFalsy(parent: ts.Node, child: ts.Node, condition: ts.Expression): boolean {
+  const whenTrue = (ts.isIfStatement(parent) && parent.thenStatement === child) || (ts.isConditionalExpression(parent) && parent.whenTrue === child);
+  const whenFalse = (ts.isIfStatement(parent) && parent.elseStatement === child) || (ts.isConditionalExpression(parent) && parent.whenFalse === child);
+  if (ts.isBinaryExpression(parent) && parent.right === child) {
+    const operator = parent.operatorToken.kind;
+    if (operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken) return isPositive(condition);
+    if (operator === ts.SyntaxKind.AmpersandAmpersandToken) return isNegative(condition);
   }
-  return false;
+  return (whenTrue && isNegative(condition)) || (whenFalse && isPositive(condition));
 }
+
+/** `!x`, `x === undefined`, `x == null`: true when a lookup found nothing. */
+function isNegative(condition: ts.Expression): boolean {
+  const target = skipParens(condition);
+  if (ts.isPrefixUnaryExpression(target) && target.operator === ts.SyntaxKind.ExclamationToken) return isPositive(target.operand);
+  return ts.isBinaryExpression(target) && EQUALS.has(target.operatorToken.kind) && isNothing(target.right);
+}
+
+/** `x`, `x !== undefined`, `x != null`: true when a lookup found something. */
+function isPositive(condition: ts.Expression): boolean {
+  const target = skipParens(condition);
+  if (ts.isPrefixUnaryExpression(target) && target.operator === ts.SyntaxKind.ExclamationToken) return isNegative(target.operand);
+  if (ts.isBinaryExpression(target)) return NOT_EQUALS.has(target.operatorToken.kind) && isNothing(target.right);
+  return ts.isCallExpression(target) || ts.isIdentifier(target) || ts.isElementAccessExpression(target) || ts.isPropertyAccessExpression(target) || ts.isAwaitExpression(target);
+}
+
+function isNothing(node: ts.Expression): boolean {
+  const target = skipParens(node);
+  return target.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(target) && target.text === 'undefined') || ts.isVoidExpression(target);
+}
+
+const EQUALS = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken]);
+const NOT_EQUALS = new Set([ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+
+const LOGICAL = new Set([ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken]);
 
 /** `m.set(k, true)`, `r[k] = 'ready'`: every turn writes the same value. */
 function writesConstant(write: MapWrite): boolean {
@@ -218,6 +262,12 @@ export interface StaleRead {
   readonly read: ts.Node;
   /** How the write depends on it: under its condition, from its value, inside a loop over the container. */
   readonly how: 'condition' | 'value' | 'iteration';
+  /**
+   * For a condition: the write runs where the read found nothing (`if (!m.has(k))`, after
+   * `if (m.get(k)) return`). Another turn's delete cannot make that wrong — the entry is
+   * still missing — only another turn's set can.
+   */
+  readonly absent?: boolean;
 }
 
 export interface Staleness {

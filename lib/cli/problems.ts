@@ -16,7 +16,7 @@ export interface Problem {
   readonly endColumn: number;
   readonly messageId: MessageId;
   readonly message: string;
-  /** The finding behind an `unguardedWrite`, `staleRead` or `entryConflict` report (context, chain, …). */
+  /** The finding behind an `unguardedWrite`, `staleRead`, `entryConflict` or `latePublish` report (context, chain, …). */
   readonly finding?: Finding;
   /**
    * Set on a report that a directive silences — a finding covered by map-race-ignore, or any

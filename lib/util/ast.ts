@@ -136,3 +136,22 @@ export function isObjectCreate(node: ts.Expression): boolean {
 
 /** The methods of a promise that take callbacks run when it settles. */
 export const PROMISE_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
+
+/** Whether a statement always leaves the enclosing block (`return`, `throw`, `break`, `continue`), also as a block's last statement. */
+export function alwaysJumps(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || ts.isBreakStatement(statement) || ts.isContinueStatement(statement)) return true;
+  if (ts.isBlock(statement)) {
+    const last = statement.statements[statement.statements.length - 1];
+    return last !== undefined && alwaysJumps(last);
+  }
+  return false;
+}
+
+/** The expression under parentheses and type assertions (`x!`, `x as T`, `<T>x`, `x satisfies T`). */
+export function withoutAssertions(node: ts.Expression): ts.Expression {
+  let current = skipParens(node);
+  while (ts.isNonNullExpression(current) || ts.isAsExpression(current) || ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)) {
+    current = skipParens(current.expression);
+  }
+  return current;
+}
