@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { isFunctionWithBody, returnedExpressions, skipParens } from '../util/ast.js';
+import { isFunctionWithBody, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import type { Unit, WriteSite } from './syntax.js';
 
 /**
@@ -22,8 +22,16 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
   run(pass) {
     const { checker } = pass;
 
+    // Every candidate read is compared with the container of each write asked about: one checker lookup per expression.
+    const identities = new Map<ts.Node, ts.Symbol | string | undefined>();
     /** The declaration that names a container expression: its identity across functions. */
     const identityOf = (expression: ts.Expression): ts.Symbol | string | undefined => {
+      if (identities.has(expression)) return identities.get(expression);
+      const identity = computeIdentity(expression);
+      identities.set(expression, identity);
+      return identity;
+    };
+    const computeIdentity = (expression: ts.Expression): ts.Symbol | string | undefined => {
       const target = skipParens(expression);
       if (target.kind === ts.SyntaxKind.ThisKeyword) return 'this';
       const name = ts.isPropertyAccessExpression(target) ? target.name : ts.isIdentifier(target) ? target : undefined;
@@ -73,7 +81,14 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
       return result;
     };
 
-    const calledFunction = (call: ts.CallExpression): import('../util/ast.js').FunctionWithBody | undefined => {
+    const calledFunctions = new Map<ts.CallExpression, FunctionWithBody | undefined>();
+    const calledFunction = (call: ts.CallExpression): FunctionWithBody | undefined => {
+      if (calledFunctions.has(call)) return calledFunctions.get(call);
+      const declaration = resolveCalledFunction(call);
+      calledFunctions.set(call, declaration);
+      return declaration;
+    };
+    const resolveCalledFunction = (call: ts.CallExpression): FunctionWithBody | undefined => {
       const symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression);
       const resolved = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
       let declaration: ts.Node | undefined = resolved?.valueDeclaration ?? resolved?.declarations?.[0];
@@ -94,7 +109,8 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
           found = current;
           return;
         }
-        if (ts.isIdentifier(current)) {
+        // A derived local is named by an identifier of its own name: no checker call for any other identifier.
+        if (ts.isIdentifier(current) && hasLocalNamed(derived, current.text)) {
           const symbol = checker.getSymbolAtLocation(current);
           const source = symbol && derived.get(symbol);
           if (source) {
@@ -209,6 +225,11 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
     };
   },
 });
+
+function hasLocalNamed(derived: ReadonlyMap<ts.Symbol, ts.Node>, name: string): boolean {
+  for (const symbol of derived.keys()) if (symbol.name === name) return true;
+  return false;
+}
 
 /** Methods that look a key up in a table. */
 const LOOKUPS = new Set(['get', 'has']);
