@@ -95,6 +95,11 @@ export interface FlowSites {
 
 export type FileFlowFacts = ReadonlyMap<string, readonly Site[]>;
 
+/** Every site of a file by key, collected afresh (not cached): what the on-demand index must agree with (tests). */
+export function siteTableOf(file: ts.SourceFile): FileFlowFacts {
+  return collectFlowFacts(file);
+}
+
 /** A key of the per-file tables: kind and name. */
 const keyOf = (kind: SiteKind, name: string): string => `${kind}\0${name}`;
 
