@@ -1,5 +1,5 @@
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import type { AnalysisOptions, ContextSpec, GuardSpec, Interleaving, UnknownReceivers } from '../lib/index.js';
+import type { AnalysisOptions, ContextSpec, GuardSpec, Interleaving, UnknownReceivers, WorkspaceReach } from '../lib/index.js';
 
 /** Everything the rule's one options object may hold. All keys are optional. */
 export interface RuleOptions {
@@ -8,6 +8,7 @@ export interface RuleOptions {
   contexts?: ContextSpec[];
   interleaving?: Interleaving;
   unknownReceivers?: UnknownReceivers;
+  workspace?: WorkspaceReach;
   reportUnusedIgnores?: boolean;
   requireIgnoreReason?: boolean;
 }
@@ -21,6 +22,7 @@ export const DEFAULTS: ResolvedOptions = {
   contexts: [],
   interleaving: 'any',
   unknownReceivers: 'ignore',
+  workspace: 'auto',
   reportUnusedIgnores: true,
   requireIgnoreReason: false,
 };
@@ -88,6 +90,12 @@ const propertySchemas: Record<string, JSONSchema4> = {
     enum: ['ignore', 'context'],
     description:
       "A `'message'` listener or `onmessage` on a receiver typed `any` whose origin the analysis cannot see: `ignore` it, or take it for a `context` (wider net, more false reports). Default: `ignore`.",
+  },
+  workspace: {
+    type: 'string',
+    enum: ['auto', 'off'],
+    description:
+      "`auto`: in a monorepo, writes are also reached from contexts in the projects and workspace packages that depend on the file's own, and workspace packages are read from their sources; `off`: the linted program only. Default: `auto`.",
   },
   reportUnusedIgnores: { type: 'boolean', description: 'Report map-race-ignore directives that cover no report. Default: `true`.' },
   requireIgnoreReason: { type: 'boolean', description: 'A map-race-ignore directive must give a reason. Default: `false`.' },
@@ -187,6 +195,9 @@ export function validateOptions(options: unknown, naming: OptionsNaming): RuleOp
   }
   if (value.unknownReceivers !== undefined && value.unknownReceivers !== 'ignore' && value.unknownReceivers !== 'context') {
     throw new TypeError(`${where}.unknownReceivers must be "ignore" or "context"`);
+  }
+  if (value.workspace !== undefined && value.workspace !== 'auto' && value.workspace !== 'off') {
+    throw new TypeError(`${naming.key('workspace')} must be "auto" or "off"`);
   }
   boolean('reportUnusedIgnores');
   boolean('requireIgnoreReason');

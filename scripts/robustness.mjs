@@ -6,7 +6,7 @@
 // (`analysisFailed` reports, each a contained fault; see lib/analysis/faults.ts), crashes
 // (the rule, ESLint or the CLI threw), and time.
 //
-//   node scripts/robustness.mjs <checkout-dir> [--json out.json] [--skip-cli] [field-run options…]
+//   node scripts/robustness.mjs <checkout-dir> [--json out.json] [--skip-cli | --skip-rule] [--cli-project <tsconfig>]... [field-run options…]
 //
 // Exit code: 0 when nothing failed and nothing crashed, 1 otherwise, 3 bad usage.
 
@@ -21,13 +21,20 @@ const scriptDir = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
 const dir = argv.find((arg) => !arg.startsWith('-'));
 if (!dir) {
-  console.error('usage: node scripts/robustness.mjs <checkout-dir> [--json out.json] [--skip-cli] [field-run options…]');
+  console.error('usage: node scripts/robustness.mjs <checkout-dir> [--json out.json] [--skip-cli | --skip-rule] [--cli-project <tsconfig>]... [field-run options…]');
   process.exit(3);
 }
 const jsonAt = argv.indexOf('--json');
 const jsonOut = jsonAt >= 0 ? argv[jsonAt + 1] : undefined;
 const skipCli = argv.includes('--skip-cli');
-const passOn = argv.filter((arg, index) => arg !== dir && arg !== '--skip-cli' && index !== jsonAt && index !== jsonAt + 1);
+// --skip-rule: only the CLI (e.g. to rerun it after a CLI change without the slow ESLint passes).
+const skipRule = argv.includes('--skip-rule');
+// --cli-project <tsconfig> (repeatable): passed to the CLI as -p, for a checkout without a
+// root tsconfig.json (a monorepo whose packages each have one).
+const cliProjects = argv.flatMap((arg, index) => (arg === '--cli-project' && index + 1 < argv.length ? [argv[index + 1]] : []));
+// Arguments this script reads itself; the rest go to field-run.
+const own = new Set(argv.flatMap((arg, index) => (arg === '--json' || arg === '--cli-project' ? [index, index + 1] : [])));
+const passOn = argv.filter((arg, index) => arg !== dir && arg !== '--skip-cli' && arg !== '--skip-rule' && !own.has(index));
 const root = fs.realpathSync(path.resolve(dir));
 const maxBuffer = 512 * 1024 * 1024;
 
@@ -49,22 +56,23 @@ function ruleModes() {
 
 function cli() {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [path.join(scriptDir, '../bin/map-race.js'), '--interleaving', 'any', '--format', 'json'], { cwd: root, encoding: 'utf8', maxBuffer });
+  const run = spawnSync(process.execPath, [path.join(scriptDir, '../bin/map-race.js'), ...cliProjects.flatMap((project) => ['-p', project]), '--interleaving', 'any', '--format', 'json'], { cwd: root, encoding: 'utf8', maxBuffer });
   const ms = performance.now() - started;
   let problems;
   try {
     problems = JSON.parse(run.stdout).problems;
   } catch {
     // Exit 2 is the CLI's "cannot run here" (no tsconfig, bad options): said, not a crash.
-    return { files: 0, failed: 0, crashes: run.status === 2 ? 0 : 1, note: run.stderr.trim().split('\n').slice(-3).join(' '), timeMs: ms };
+    return { exit: run.status, files: 0, failed: 0, crashes: run.status === 2 ? 0 : 1, note: run.stderr.trim().split('\n').slice(-3).join(' '), timeMs: ms };
   }
   const failed = problems.filter((problem) => problem.messageId === 'analysisFailed');
-  return { files: new Set(problems.map((problem) => problem.file)).size, failed: failed.length, failures: failed, crashes: 0, timeMs: ms };
+  // The CLI lists problems, not the files it read: `files` here counts the files with reports.
+  return { exit: run.status, files: new Set(problems.map((problem) => problem.file)).size, failed: failed.length, failures: failed, crashes: 0, reports: problems.length, timeMs: ms };
 }
 
-const result = { root, rule: ruleModes(), cli: skipCli ? undefined : cli() };
+const result = { root, rule: skipRule ? {} : ruleModes(), cli: skipCli ? undefined : cli() };
 const line = (label, r) =>
-  console.log(`${label.padEnd(6)} files ${String(r.files).padStart(6)}  failed units ${String(r.failed).padStart(4)}  crashes ${String(r.crashes).padStart(3)}  ${(r.timeMs / 1000).toFixed(1)}s${r.note ? `  (${r.note})` : ''}`);
+  console.log(`${label.padEnd(6)} ${r.exit === undefined ? 'files' : `exit ${r.exit}  files with reports`} ${String(r.files).padStart(6)}  failed units ${String(r.failed).padStart(4)}  crashes ${String(r.crashes).padStart(3)}  ${(r.timeMs / 1000).toFixed(1)}s${r.note ? `  (${r.note})` : ''}`);
 console.log(`robustness ${root}`);
 if (result.rule.error) console.log(`rule: ${result.rule.error}`);
 for (const [mode, r] of Object.entries(result.rule.modes ?? {})) {

@@ -87,3 +87,28 @@ test('a function registered by a file that did not register it before is found (
   await editPlugin(pluginText);
   assert.deepEqual(await auditFindings(), [], 'the registration is gone again');
 });
+
+test('the code a handler resumes by settling a promise follows edits on both sides (promise settlement)', { timeout: 120_000 }, async () => {
+  const eslint = linter();
+  const settleWorker = path.join(dir, 'src/settle-worker.ts');
+  const settleCaller = path.join(dir, 'src/settle-caller.ts');
+  const workerSource = fs.readFileSync(settleWorker, 'utf8');
+  const callerSource = fs.readFileSync(settleCaller, 'utf8');
+  const callerFindings = (text = callerSource): Promise<string[]> => findingsIn(eslint, settleCaller, text);
+
+  await eslint.lintFiles([settleWorker, settleCaller]);
+  assert.deepEqual(await callerFindings(), [], 'the handler settles nothing yet');
+
+  const settling = workerSource.replace('  void pending.size;\n', '  pending.get(m.id)?.(m.reply);\n');
+  await edit(eslint, settleWorker, settling);
+  assert.deepEqual(await callerFindings(), ['7:map-race/no-unguarded-map-write'], 'the reply resumes fetchReply after its await');
+
+  // A second waiter in the caller's file: the handler's walk, cached with the first, must see it.
+  const second = `${callerSource}\nexport async function refetch(id: string): Promise<void> {\n  await request(id);\n  replies.delete(id);\n}\n`;
+  await edit(eslint, settleCaller, second);
+  assert.deepEqual(await callerFindings(second), ['7:map-race/no-unguarded-map-write', '12:map-race/no-unguarded-map-write'], 'the new waiter is resumed too');
+
+  await edit(eslint, settleWorker, workerSource);
+  assert.deepEqual(await callerFindings(second), [], 'the handler no longer settles');
+  await edit(eslint, settleCaller, callerSource);
+});

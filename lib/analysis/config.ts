@@ -12,6 +12,9 @@ export type Interleaving = 'any' | 'await';
 /** What a `'message'` registration on a receiver typed `any`, whose origin the analysis cannot see, is. */
 export type UnknownReceivers = 'ignore' | 'context';
 
+/** Whether the analysis of a program also looks at the monorepo around it (lib/workspace/): `auto`, or `off`. */
+export type WorkspaceReach = 'auto' | 'off';
+
 /** The analysis options, as the rules pass them to lib. */
 export interface AnalysisOptions {
   ignorePaths: readonly string[];
@@ -19,6 +22,7 @@ export interface AnalysisOptions {
   contexts: readonly ContextSpec[];
   interleaving: Interleaving;
   unknownReceivers: UnknownReceivers;
+  workspace: WorkspaceReach;
 }
 
 export interface AnalysisConfig extends AnalysisOptions {
@@ -66,5 +70,5 @@ function compileIgnorePattern(pattern: string): (file: string) => boolean {
 
 /** The part of a configuration that changes the analysis' results. */
 export function configKey(config: AnalysisOptions & { readonly cwd: string }): string {
-  return JSON.stringify([config.cwd, config.ignorePaths, config.guards, config.contexts, config.interleaving, config.unknownReceivers]);
+  return JSON.stringify([config.cwd, config.ignorePaths, config.guards, config.contexts, config.interleaving, config.unknownReceivers, config.workspace]);
 }

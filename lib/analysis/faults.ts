@@ -27,6 +27,8 @@ export function contained<T>(failures: AnalysisFailure[], node: ts.Node, analyze
   } catch (error) {
     if (!failures.some((known) => known.node === node && known.analyzer === analyzer)) {
       failures.push({ node, analyzer, error: describeError(error) });
+      // The report carries the message only; MAP_RACE_DEBUG=1 adds the stack, to trace the cause.
+      if (process.env.MAP_RACE_DEBUG && error instanceof Error && error.stack) process.stderr.write(`map-race: ${analyzer}: ${error.stack}\n`);
     }
     return fallback;
   }

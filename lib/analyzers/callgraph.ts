@@ -7,6 +7,7 @@ import { CrossProgramCache, DependencyTracker, recordUsage, trackUsage, type Pro
 import { syntaxAnalyzer, type Unit } from './syntax.js';
 import { ANY_EVENT } from './flowsites.js';
 import { valueFlowAnalyzer, type FlowTarget, type PassedArgument } from './valueflow.js';
+import { settlementAnalyzer } from './settlement.js';
 
 /**
  * callgraph: where control goes from a function. For each function the reach walk
@@ -16,17 +17,19 @@ import { valueFlowAnalyzer, type FlowTarget, type PassedArgument } from './value
  * constructors, imports and re-exports, callbacks, fields, collections, dispatch tables,
  * `bind`/`call`/`apply`) — plus the listeners an `emit`/`dispatchEvent` runs, the functions
  * it passes as arguments (`setTimeout(flush)`, `lock.run(write)`, `.forEach(x => …)`; a
- * removal such as `off(…)` or `clearTimeout(…)` passes nothing that runs), and the
- * functions it creates or names in object literals and stores for later. Resolution is
+ * removal such as `off(…)` or `clearTimeout(…)` passes nothing that runs), the
+ * functions it creates or names in object literals and stores for later, and the code
+ * that waits for a promise its call of a resolver settles (`settlement`). Resolution is
  * memoised per call and asked only for functions that are reached.
  */
 export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
   name: 'callgraph',
   doc: 'Resolves the calls, function arguments and stored closures of reached functions to the functions they run.',
-  requires: [syntaxAnalyzer, valueFlowAnalyzer],
+  requires: [syntaxAnalyzer, valueFlowAnalyzer, settlementAnalyzer],
   run(pass) {
     const syntax = pass.resultOf(syntaxAnalyzer);
     const valueflow = pass.resultOf(valueFlowAnalyzer);
+    const settlement = pass.resultOf(settlementAnalyzer);
     const { checker } = pass;
     const { program } = pass;
     const edgeMemo = new Map<Unit, { edges: Edge[]; files: ReadonlySet<ts.SourceFile>; probes: ReadonlySet<Probe> }>();
@@ -129,6 +132,11 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
           edges.push({ kind: 'call', from: unit, to: callee, site: call, call, storedAt, passedThrough, argumentOffset });
         }
         if (ts.isCallExpression(call)) {
+          for (const { unit: waiting, resumeAt, via } of settlement.continuationsOf(call)) {
+            edges.push({ kind: 'settles', from: unit, to: waiting, site: call, call, resumeAt, settledVia: via });
+          }
+        }
+        if (ts.isCallExpression(call)) {
           for (const listener of emittedListenersOf(call)) {
             edges.push({ kind: 'call', from: unit, to: listener.unit, site: call, call, registeredAt: listener.storedAt, argumentOffset: listener.argumentOffset });
           }
@@ -212,8 +220,8 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
 /**
  * A trap of a `new Proxy(target, { get, apply, … })` handler runs when the proxy is used
  * (a property read, a call), by whoever uses it: not a function stored for later by the
- * code that creates the proxy. (Uses of proxies are not followed yet: a trap is reached
- * only through calls the walk resolves to it.)
+ * code that creates the proxy. Uses of a proxy reach its traps through value flow
+ * (`proxiedMember`, `proxyCall`).
  */
 function isProxyTrap(node: ts.Node): boolean {
   const member = ts.isObjectLiteralExpression(node.parent) ? node : node.parent;
@@ -292,7 +300,7 @@ function isRemoval(call: ts.CallExpression | ts.NewExpression): boolean {
   return name !== undefined && REMOVALS.has(name);
 }
 
-export type EdgeKind = 'call' | 'argument' | 'stored' | 'handler';
+export type EdgeKind = 'call' | 'argument' | 'stored' | 'handler' | 'settles';
 
 /** One way control goes from `from` into `to`. */
 export interface Edge {
@@ -313,6 +321,10 @@ export interface Edge {
   readonly argumentOffset?: ArgumentOffset;
   /** For an argument: the call's callee is project code the walk follows, which runs (or stores) the function itself. */
   readonly calleeSeen?: boolean;
+  /** For `settles` (a resolver's call runs what waits for its promise): the `await` after which `to` resumes; none for a `then` callback. */
+  readonly resumeAt?: ts.AwaitExpression;
+  /** For `settles`: the `await` or `then`/`catch`/`finally` call that waits. */
+  readonly settledVia?: ts.Node;
 }
 
 export interface CallGraph {

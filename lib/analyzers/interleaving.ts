@@ -1,4 +1,5 @@
 import ts from '../util/typescript.cjs';
+import { isOnceRegistration } from '../util/listeners.js';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { calleeName, contains, skipParens } from '../util/ast.js';
 import type { Unit } from './syntax.js';
@@ -56,7 +57,7 @@ export const interleavingAnalyzer = defineAnalyzer<Interleaving>({
         return null;
       }
       if (LISTENER_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
-        return { kind: 'listener', keepsLock: false, label: name, subscription: isSubscription(call, name) };
+        return { kind: 'listener', keepsLock: false, label: name, subscription: isSubscription(call) };
       }
       if (STORING_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
         return { kind: 'stored', keepsLock: false, label: name };
@@ -85,16 +86,8 @@ const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 const STORING_METHODS = new Set(['push', 'unshift', 'set', 'add', 'splice']);
 const LISTENER_METHODS = new Set(['addEventListener', 'on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
-function isSubscription(call: ts.CallExpression, name: string): boolean {
-  if (name === 'once' || name === 'prependOnceListener') return false;
-  const options = call.arguments[2] && skipParens(call.arguments[2]);
-  const once =
-    options !== undefined &&
-    ts.isObjectLiteralExpression(options) &&
-    options.properties.some(
-      (property) => ts.isPropertyAssignment(property) && property.name.getText() === 'once' && property.initializer.kind === ts.SyntaxKind.TrueKeyword,
-    );
-  return !once;
+function isSubscription(call: ts.CallExpression): boolean {
+  return !isOnceRegistration(call);
 }
 
 /**

@@ -11,7 +11,9 @@ import { mutationsAnalyzer, type MapWrite } from './mutations.js';
 import { ownershipAnalyzer, THIS_PARAMETER, type Ownership, type OwnershipScope } from './ownership.js';
 import type { Unit } from './syntax.js';
 import { positionLabel, skipParens } from '../util/ast.js';
+import { projectDirOf } from '../workspace/boundaries.js';
 import { ELEMENT_CALLBACKS } from './valueflow.js';
+import { isOneShotListener } from '../util/listeners.js';
 import { contained, throwIfInjected, type AnalysisFailure } from '../analysis/faults.js';
 import { stalenessAnalyzer, type ActivationStep } from './staleness.js';
 import { entryConflictAnalyzer } from './entryconflict.js';
@@ -76,6 +78,9 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       const visits = new Map<Unit, Visit[]>();
       const incoming = new Map<Unit, { edge: Edge; from: Visit }[]>();
       const root: Visit = { unit: context.unit, guarded: false, point: undefined, previous: undefined };
+      // A listener for one event (`once`, or one that removes itself: "wait for ready") that
+      // settles a promise resumes start-up code, not a turn of every message.
+      const oneShot = isOneShotListener(context.registration, context.unit.node);
       visits.set(context.unit, [root]);
       const queue: Visit[] = [root];
       // A function value that came into a function through its parameter at call site C can
@@ -118,6 +123,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         const edges = contained(failures, visit.unit.node, 'callgraph', [] as readonly Edge[], () => callgraph.edgesOf(visit.unit));
         for (const edge of edges) {
           if (config.isIgnoredFile(edge.to.file.fileName) || isNotRunByCaller(edge) || isRunByLock(edge)) continue;
+          if (before(visit, edge.site) || (edge.kind === 'settles' && oneShot && !repeatsOnTheWay(visit))) continue;
           if (waitsForEntry(visit, edge)) continue;
           take(visit, edge);
         }
@@ -173,6 +179,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       /** One write, in each state its function was reached in: reported on the first unguarded path to a shared container. */
       const checkWrite = (write: MapWrite, unitVisits: readonly Visit[]): void => {
         for (const visit of unitVisits) {
+          if (before(visit, write.site.node)) continue;
           if (isHeld(visit, write.site.node)) {
             const declaration = containerDeclaration(write);
             if (declaration) locked.push([declaration, write.site.node]);
@@ -184,7 +191,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
             continue;
           }
           if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
-          const chain = chainOf(visit);
+          const chain = chainOf(visit, write.site.node.getSourceFile());
           const declaration = containerDeclaration(write);
           if (awaitMode) {
             others.push({ declaration, node: write.site.node, chain });
@@ -213,7 +220,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         const declaration = containerDeclaration(write);
         if (!raced.has(declaration) || others.some((other) => other.node === write.site.node)) continue;
         if (!isShared(ownership.ownershipOf(write.site.receiver, scope), visit)) continue;
-        others.push({ declaration, node: write.site.node, chain: chainOf(visit) });
+        others.push({ declaration, node: write.site.node, chain: chainOf(visit, write.site.node.getSourceFile()) });
       }
       return {
         records,
@@ -257,7 +264,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
 
     /** An edge into a function stored or subscribed for later events: each run starts a turn. */
     const startsTurn = (edge: Edge): boolean => {
-      if (edge.kind === 'stored') return true;
+      if (edge.kind === 'stored' || edge.kind === 'settles') return true;
       const deferral = edge.kind === 'argument' && edge.call && edge.argumentIndex !== undefined ? interleaving.deferral(edge.call, edge.argumentIndex) : undefined;
       return deferral?.kind === 'stored' || (deferral?.kind === 'listener' && deferral.subscription === true);
     };
@@ -286,15 +293,17 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       edge.passedThrough?.some((passed) => guards.callbackLock(passed.call, passed.index) !== undefined) === true;
 
     /** The functions from the context to `visit`, in the order control reaches them, with the values called on the way. */
-    const chainOf = (visit: Visit): string[] => {
+    const chainOf = (visit: Visit, writeFile: ts.SourceFile): string[] => {
       const chain: string[] = [];
       for (let step: Visit | undefined = visit; step; step = step.previous) {
-        chain.unshift(step.unit.name);
+        chain.unshift(hopLabel(step.unit, step.previous?.unit.file ?? writeFile, config.cwd));
         const through = step.edge;
         if (through?.storedAt && through.call) {
           chain.unshift(`${calleeText(through.call)} (stored at ${positionLabel(through.storedAt, config.cwd)})`);
         } else if (through?.registeredAt && through.call) {
           chain.unshift(`${calleeText(through.call)} (listener registered at ${positionLabel(through.registeredAt, config.cwd)})`);
+        } else if (through?.kind === 'settles' && through.call && through.settledVia) {
+          chain.unshift(`${calleeText(through.call)} (settles the promise awaited at ${positionLabel(through.settledVia, config.cwd)})`);
         }
       }
       return chain;
@@ -351,9 +360,27 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         // given back yet until the function itself awaits.
         guarded = false;
         point = undefined;
+      } else if (edge.kind === 'settles') {
+        // What waits for the settled promise resumes in a later microtask, with the lock
+        // state of the code that waits, having given control back at its await.
+        guarded = heldByWaiter(edge);
+        sharedLock = undefined;
+        point = awaitMode ? (edge.resumeAt ?? edge.settledVia) : undefined;
       }
-      const repeats = edge.kind === 'stored' || edge.kind === 'handler' || (edge.kind === 'argument' && repeatsCallback(edge));
-      return { unit: edge.to, guarded, point, previous: visit, edge, sharedLock, lockIfChecked, repeats };
+      const repeats = edge.kind === 'stored' || edge.kind === 'handler' || edge.kind === 'settles' || (edge.kind === 'argument' && repeatsCallback(edge));
+      return { unit: edge.to, guarded, point, previous: visit, edge, sharedLock, lockIfChecked, repeats, resumeAt: edge.kind === 'settles' ? edge.resumeAt : undefined };
+    };
+
+    /**
+     * Whether the code a settled promise resumes holds a lock: its function is the callback
+     * of an exclusive lock (`locks.request('k', async () => { await reply; … })`). A lock
+     * its callers hold is not seen.
+     */
+    const heldByWaiter = (edge: Edge): boolean => {
+      const holder = edge.to.node.parent;
+      if (!holder || !(ts.isCallExpression(holder) || ts.isNewExpression(holder))) return false;
+      const index = holder.arguments?.findIndex((argument) => skipParens(argument) === edge.to.node) ?? -1;
+      return index >= 0 && guards.callbackLock(holder, index)?.kind === 'exclusive';
     };
 
     const argumentFor = (edge: Edge, index: number): ts.Expression | 'shared' | undefined => {
@@ -539,6 +566,19 @@ interface Visit {
   readonly sharedLock?: string;
   /** Entered as a Web Lock callback with `ifAvailable: true`: guarded where it checked the lock. */
   readonly lockIfChecked?: boolean;
+  /** Entered where a settled promise resumes it: only what runs after this `await` is reached. */
+  readonly resumeAt?: ts.Node;
+}
+
+/** Whether the path to `visit` entered something run again and again (a listener, a stored function). */
+function repeatsOnTheWay(visit: Visit): boolean {
+  for (let step: Visit | undefined = visit; step; step = step.previous) if (step.repeats) return true;
+  return false;
+}
+
+/** Whether `node` runs before the `await` at which `visit` resumed its function: not reached on this visit. */
+function before(visit: Visit, node: ts.Node): boolean {
+  return visit.resumeAt !== undefined && node.getStart() < visit.resumeAt.end;
 }
 
 /** `this.onData`, `handlers[op]`: the callee as written, short. */
@@ -548,7 +588,7 @@ function calleeText(call: ts.CallExpression | ts.NewExpression): string {
 }
 
 function sameState(a: Visit, b: Visit): boolean {
-  return a.guarded === b.guarded && !a.point === !b.point && !a.lockIfChecked === !b.lockIfChecked && !a.repeats === !b.repeats;
+  return a.guarded === b.guarded && !a.point === !b.point && !a.lockIfChecked === !b.lockIfChecked && !a.repeats === !b.repeats && a.resumeAt === b.resumeAt;
 }
 
 /** An unguarded write to a shared map, as the rule reports it. */
@@ -593,4 +633,15 @@ function describeContainer(write: MapWrite): string {
   const text = write.site.receiver.getText().replace(/\s+/g, ' ');
   const name = text.length > 40 ? `${text.slice(0, 37)}...` : text;
   return `${write.mapKind} '${name}'`;
+}
+
+/**
+ * A function of a chain, with its file when control crossed into another package or
+ * project on the way to it (`packages/core/src/network.ts: NetworkSubsystem.onMessage`):
+ * the context's function is measured against the written file (so a context in another
+ * package says where it is), every later function against its caller.
+ */
+function hopLabel(unit: Unit, from: ts.SourceFile, cwd: string): string {
+  if (projectDirOf(unit.file.fileName) === projectDirOf(from.fileName)) return unit.name;
+  return `${positionLabel(unit.node, cwd).replace(/:\d+$/, '')}: ${unit.name}`;
 }

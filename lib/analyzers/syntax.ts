@@ -342,8 +342,14 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
 
 type MemberAccess = ts.PropertyAccessExpression | ts.ElementAccessExpression;
 
+/**
+ * A member access that can write a dictionary entry. A private name (`this.#closing`) is
+ * always a declared field, never a key of an index signature, so it is not one: the
+ * checker does not find `#closing` by its source text, and a class with an index
+ * signature would otherwise have its private fields reported as entries.
+ */
 function isMemberAccess(node: ts.Node): node is MemberAccess {
-  return ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node);
+  return (ts.isPropertyAccessExpression(node) && !ts.isPrivateIdentifier(node.name)) || ts.isElementAccessExpression(node);
 }
 
 function memberWrite(target: ts.Expression, node: ts.Expression, kind: WriteKind, operation: string): WriteSite {

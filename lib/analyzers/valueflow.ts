@@ -137,9 +137,13 @@ function memoised<T>(memo: Map<ts.Node, MemoEntry<T> | 'pending'>, expression: t
 
 /**
  * An emitter is the same when both receivers name the same variable or field, when both
- * are the global scope, or when both are instances of the same project class (`this`
- * inside `class Bus extends EventEmitter` and `bus` outside). Two unrelated instances of
- * a library class (two `new EventEmitter()`s) are not the same emitter.
+ * are the global scope, when both are instances of the same project class (`this`
+ * inside `class Bus extends EventEmitter` and `bus` outside), or when one is typed by a
+ * project interface or class that the other's class extends or implements (an adapter
+ * class's `this.emit('message', m)` and `adapter.on('message', f)` on a parameter typed by
+ * the interface it implements, as calls through an interface reach its implementations).
+ * Two unrelated instances of a library class (two `new EventEmitter()`s) are not the same
+ * emitter, nor are two project classes whose only common ancestor is a library class.
  */
 function listenersOf(context: FlowContext, call: ts.CallExpression, event: string): readonly FlowTarget[] {
   const callee = skipParens(call.expression);
@@ -177,10 +181,36 @@ function sameEmitter(context: FlowContext, a: ts.Expression | undefined, b: ts.E
   const symbolA = containerSymbol(checker, a);
   const symbolB = containerSymbol(checker, b);
   if (symbolA && symbolB && sameSymbol(symbolA, symbolB)) return true;
-  const classA = checker.getTypeAtLocation(a).getSymbol();
-  const classB = checker.getTypeAtLocation(b).getSymbol();
-  if (!classA || !classB || !sameSymbol(classA, classB) || isLibrarySymbol(program, classA)) return false;
-  return (classA.flags & ts.SymbolFlags.Class) !== 0;
+  const typeA = checker.getTypeAtLocation(a);
+  const typeB = checker.getTypeAtLocation(b);
+  const classA = typeA.getSymbol();
+  const classB = typeB.getSymbol();
+  if (!classA || !classB || isLibrarySymbol(program, classA) || isLibrarySymbol(program, classB)) return false;
+  if (sameSymbol(classA, classB)) return (classA.flags & ts.SymbolFlags.Class) !== 0;
+  return implementsOrExtends(checker, typeA, classB) || implementsOrExtends(checker, typeB, classA);
+}
+
+/** Whether a project class type extends or implements `ancestor` (a project class or interface), directly or not. */
+function implementsOrExtends(checker: ts.TypeChecker, type: ts.Type, ancestor: ts.Symbol): boolean {
+  if (!(ancestor.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface))) return false;
+  const own = type.getSymbol();
+  const seen = new Set<ts.Symbol>();
+  const queue = [type];
+  for (let current = queue.pop(); current; current = queue.pop()) {
+    for (const symbol of typeLineage(checker, current)) {
+      if (seen.has(symbol)) continue;
+      seen.add(symbol);
+      if (symbol !== own && sameSymbol(symbol, ancestor)) return true;
+      recordUsage((symbol.declarations ?? []).map((declaration) => declaration.getSourceFile()));
+      for (const declaration of symbol.declarations ?? []) {
+        if (!ts.isClassLike(declaration)) continue;
+        for (const clause of declaration.heritageClauses ?? []) {
+          if (clause.token === ts.SyntaxKind.ImplementsKeyword) queue.push(...clause.types.map((implemented) => checker.getTypeAtLocation(implemented)));
+        }
+      }
+    }
+  }
+  return false;
 }
 
 /** Names by which code reaches the global object. */
@@ -324,6 +354,8 @@ class Search {
       this.elementAccess(node, trail);
     } else if (ts.isCallExpression(node)) {
       this.callResult(node, trail);
+    } else if (isProxyConstruction(node)) {
+      if (this.#mode === 'functions') this.proxyCall(node, trail);
     } else if (ts.isAwaitExpression(node)) {
       this.expression(node.expression, trail);
     } else if (ts.isConditionalExpression(node)) {
@@ -470,6 +502,12 @@ class Search {
   /** `p.then(f => …)`: f is p's value; `list.forEach(f => …)`: f is an element; `list.reduce((acc, f) => …, init)`. */
   callbackParameter(callback: ts.Node, index: number, trail: Trail | undefined): void {
     const call = skipParenParent(callback);
+    // A resolver that `new Promise` hands its executor is where a settling function comes from (see `settlement`).
+    if (this.#mode === 'origins' && index <= 1 && call && promiseOfExecutor(callback) && ts.isFunctionLike(callback)) {
+      const name = callback.parameters[index]?.name;
+      if (name && ts.isIdentifier(name)) this.#origins.add(name);
+      return;
+    }
     if (!call || !ts.isCallExpression(call) || !call.arguments.some((argument) => skipParens(argument) === callback)) return;
     const callee = skipParens(call.expression);
     if (!ts.isPropertyAccessExpression(callee)) return;
@@ -531,8 +569,46 @@ class Search {
   property(receiver: ts.Expression, name: string, symbol: ts.Symbol | undefined, trail: Trail | undefined): void {
     const checker = this.#context.checker;
     const property = symbol ?? checker.getPropertyOfType(checker.getTypeAtLocation(receiver), name);
+    const known = this.#found.size;
     if (property) this.propertySymbol(property, name, trail);
     this.publishedMember(receiver, name, trail);
+    if (this.#found.size === known) this.proxiedMember(receiver, trail);
+  }
+
+  /**
+   * `rpc.hello(…)` where `rpc` is a `new Proxy(target, { get })` (an RPC stub): a member of
+   * a proxy is whatever its `get` trap returns, whatever the name. Asked only when the
+   * property's declarations gave nothing, and only in a program that makes proxies.
+   */
+  proxiedMember(receiver: ts.Expression, trail: Trail | undefined): void {
+    if (this.#mode !== 'functions' || this.#sites('invoke', 'Proxy').length === 0) return;
+    for (const origin of originsOf(this.#context, receiver)) {
+      for (const trap of this.#proxyTraps(origin, 'get')) this.returns(trap, trail);
+    }
+  }
+
+  /** `new Proxy(target, handler)` called: its `apply` trap runs, or the target when it has none. */
+  proxyCall(proxy: ts.NewExpression, trail: Trail | undefined): void {
+    const traps = this.#proxyTraps(proxy, 'apply');
+    for (const trap of traps) this.#addFunction(trap.node, trail);
+    if (traps.length === 0 && proxy.arguments?.[0]) this.expression(proxy.arguments[0], trail);
+  }
+
+  /** The `name` traps of a `new Proxy(target, handler)`: members of the handler's object literals. */
+  #proxyTraps(proxy: ts.Expression, name: string): Unit[] {
+    if (!isProxyConstruction(proxy) || !proxy.arguments?.[1]) return [];
+    const handler = skipParens(proxy.arguments[1]);
+    const handlers = ts.isObjectLiteralExpression(handler) ? [handler] : originsOf(this.#context, handler).filter(ts.isObjectLiteralExpression);
+    const traps: Unit[] = [];
+    for (const literal of handlers) {
+      for (const element of literal.properties) {
+        if (memberName(element.name) !== name) continue;
+        const fn = ts.isPropertyAssignment(element) ? skipParens(element.initializer) : element;
+        const unit = isFunctionWithBody(fn) ? this.#context.syntax.unitOf(fn) : undefined;
+        if (unit) traps.push(unit);
+      }
+    }
+    return traps;
   }
 
   /**
@@ -813,8 +889,24 @@ function skipParenParent(node: ts.Node): ts.Node | undefined {
   return current;
 }
 
+/** `new Proxy(target, handler)` (by name: a project's own class called `Proxy` is rare, and its traps would be members anyway). */
+function isProxyConstruction(node: ts.Node): node is ts.NewExpression {
+  return ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Proxy';
+}
+
+/**
+ * `new Promise(executor)` when `callback` is that executor: the promise its resolvers
+ * settle (by name; `settlement` checks with the checker that it is the global `Promise`).
+ */
+export function promiseOfExecutor(callback: ts.Node): ts.NewExpression | undefined {
+  const holder = skipParenParent(callback);
+  if (!holder || !ts.isNewExpression(holder) || !holder.arguments?.[0] || skipParens(holder.arguments[0]) !== callback) return undefined;
+  const callee = skipParens(holder.expression);
+  return ts.isIdentifier(callee) && callee.text === 'Promise' ? holder : undefined;
+}
+
 /** The names a call of `fn` can use: its own name, its variable's or property's, its class's for a constructor. */
-function invocationNames(fn: ts.SignatureDeclaration): string[] {
+export function invocationNames(fn: ts.SignatureDeclaration): string[] {
   if (ts.isConstructorDeclaration(fn)) {
     const name = fn.parent.name?.text;
     return name ? [name, 'super'] : ['super'];

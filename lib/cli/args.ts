@@ -10,6 +10,7 @@ export interface CliArgs {
   readonly files: readonly string[];
   readonly config: string | undefined;
   readonly interleaving: string | undefined;
+  readonly workspace: string | undefined;
   readonly ignorePaths: readonly string[];
   readonly format: Format;
   readonly quiet: boolean;
@@ -29,10 +30,13 @@ with files, analyses the whole program and reports those files only.
 Options:
   -p, --project <tsconfig>   tsconfig.json or its directory (repeatable; default: the
                              nearest tsconfig.json). A solution tsconfig ("files": [] and
-                             "references") analyses each referenced project on its own.
+                             "references") analyses each referenced project on its own,
+                             and a write in one is also reached from the others.
   -c, --config <file>        options file (default: ./map-race.json, else the "map-race"
                              key of ./package.json): the rule's options
       --interleaving <mode>  await | any (overrides the options file; default any)
+      --workspace <reach>    auto | off: also reach writes from the projects and workspace
+                             packages that depend on a file's own (default auto)
       --ignore-path <glob>   leave matching files out of the analysis (repeatable; added
                              to ignorePaths)
   -f, --format <format>      text (default) | json | sarif
@@ -56,6 +60,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         project: { type: 'string', short: 'p', multiple: true },
         config: { type: 'string', short: 'c' },
         interleaving: { type: 'string' },
+        workspace: { type: 'string' },
         'ignore-path': { type: 'string', multiple: true },
         format: { type: 'string', short: 'f' },
         quiet: { type: 'boolean', short: 'q' },
@@ -80,6 +85,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     files: positionals,
     config: values.config,
     interleaving: values.interleaving,
+    workspace: values.workspace,
     ignorePaths: values['ignore-path'] ?? [],
     format: format as Format,
     quiet: values.quiet ?? false,

@@ -66,7 +66,7 @@ function run(args: CliArgs, io: CliIo): number {
     const projects = timing.time('parse (create programs)', () =>
       createProjects(tsconfigPaths(args.projects, io.cwd), io.cwd, {
         fileParsed: () => progress.update(`map-race: parsing files: ${++parsed}`),
-      }),
+      }, cli.options.workspace),
     );
     const selection = selectFiles(projects, args.files, io.cwd);
     problems = [];

@@ -25,7 +25,9 @@ export interface CliOptions {
 export function loadOptions(args: CliArgs, cwd: string): CliOptions {
   const file = readOptionsFile(args.config, cwd);
   const fromFile = file ? validated(file.value, file.label) : {};
-  const flags: RuleOptions = validateOptions(args.interleaving === undefined ? {} : { interleaving: args.interleaving }, {
+  const given = { interleaving: args.interleaving, workspace: args.workspace };
+  const flagged = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  const flags: RuleOptions = validateOptions(flagged, {
     where: 'the command line',
     key: (name) => `--${name}`,
   });

@@ -3,6 +3,9 @@ import path from 'node:path';
 import type tsTypes from 'typescript';
 import ts from '../util/typescript.cjs';
 import { CliError } from './errors.js';
+import type { WorkspaceReach } from '../analysis/config.js';
+import { layoutFor } from '../workspace/layout.js';
+import { createWorkspaceProgram, registerPrograms } from '../workspace/programs.js';
 
 /** One program to analyse, built from one tsconfig. */
 export interface Project {
@@ -45,7 +48,12 @@ export function tsconfigPaths(projects: readonly string[], cwd: string): string[
  * `references`) stands for its referenced projects, each analysed as its own program.
  * Any error in a tsconfig or in its compiler options stops here with that diagnostic.
  */
-export function createProjects(configFiles: readonly string[], cwd: string, events: ProgramEvents = {}): Project[] {
+export function createProjects(
+  configFiles: readonly string[],
+  cwd: string,
+  events: ProgramEvents = {},
+  workspace: WorkspaceReach = 'auto',
+): Project[] {
   const projects: Project[] = [];
   const seen = new Set<string>();
   const visit = (configFile: string): void => {
@@ -57,9 +65,15 @@ export function createProjects(configFiles: readonly string[], cwd: string, even
       for (const reference of references) visit(path.resolve(ts.resolveProjectReferencePath(reference)));
       return;
     }
-    projects.push({ configFile, program: createProgram(parsed, cwd, events) });
+    const program =
+      workspace === 'auto'
+        ? checkedOptions(createWorkspaceProgram(layoutFor(configFile), parsed, { fileParsed: events.fileParsed }), cwd)
+        : createProgram(parsed, cwd, events);
+    projects.push({ configFile, program });
   };
   for (const file of configFiles) visit(path.resolve(file));
+  // The workspace view of each program (lib/workspace/) takes the other programs of this run rather than building its own.
+  if (workspace === 'auto') registerPrograms(projects.map((project) => [project.configFile, project.program]));
   return projects;
 }
 
@@ -97,6 +111,11 @@ function createProgram(parsed: tsTypes.ParsedCommandLine, cwd: string, events: P
     host,
     configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
   });
+  return checkedOptions(program, cwd);
+}
+
+/** The program, unless its compiler options have errors (which stop the command line with the first). */
+function checkedOptions(program: tsTypes.Program, cwd: string): tsTypes.Program {
   const errors = program.getOptionsDiagnostics().filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
   if (errors.length > 0) throw new CliError(diagnosticsLine(errors, cwd));
   return program;

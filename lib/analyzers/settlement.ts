@@ -1,0 +1,318 @@
+import ts from '../util/typescript.cjs';
+import { defineAnalyzer } from '../analysis/analyzer.js';
+import { recordUsage } from '../analysis/cross-program-cache.js';
+import { isFunctionWithBody, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
+import { isLibraryDeclaration } from '../util/types.js';
+import { flowSitesAnalyzer } from './flowsites.js';
+import { syntaxAnalyzer, type Unit } from './syntax.js';
+import { invocationNames, promiseOfExecutor, valueFlowAnalyzer } from './valueflow.js';
+
+/**
+ * settlement: the code that runs because a call settles a promise. A message handler
+ * that calls a stored resolver (`pending.get(id)?.resolve(reply)`, `resolveReady(m)`)
+ * runs, in that message's consequence, whatever waits for the promise that resolver
+ * belongs to: the rest of each function that awaits it (`const reply = await
+ * request(); cache.set(…)`), and its `then`/`catch`/`finally` callbacks. A call is a
+ * resolver call when value flow finds its callee coming from a parameter of a `new
+ * Promise(executor)` of the global `Promise`. From that promise the analysis follows
+ * the value forward: returned from a function (`return new Promise(…)`, also an arrow's
+ * body) to the calls of that function, held in a `const`/`let` of the same function or
+ * module, kept in a field (`this.promise = new Promise(…)`: its reads, on the objects the
+ * resolver was called on), passed through `await` and `then` chains, up to a few steps deep; each
+ * `await` it reaches is a continuation that resumes after that `await`, and an async
+ * function resumed so settles its own promise, so its callers' awaits resume too. A promise
+ * stored in a collection, or made by `Promise.withResolvers()`, is not followed yet. Asked only for unresolved calls of functions the reach walk visits.
+ */
+export const settlementAnalyzer = defineAnalyzer<Settlement>({
+  name: 'settlement',
+  doc: 'Finds the continuations (code after an await, then/catch/finally callbacks) that a call of a promise resolver runs.',
+  requires: [syntaxAnalyzer, valueFlowAnalyzer, flowSitesAnalyzer],
+  run(pass) {
+    const { checker, program } = pass;
+    const syntax = pass.resultOf(syntaxAnalyzer);
+    const valueflow = pass.resultOf(valueFlowAnalyzer);
+    const sites = pass.resultOf(flowSitesAnalyzer);
+    const memo = new Map<ts.Node, readonly Continuation[]>();
+
+    const continuationsOf = (call: ts.CallExpression): readonly Continuation[] => {
+      if (!hasEscapingResolvers() || !mayBeResolverCall(call)) return [];
+      let known = memo.get(call);
+      if (!known) {
+        const holders = holdersOf(call);
+        known = settledPromisesOf(call).flatMap(({ promise, outcome }) => followPromise(promise, outcome, 0, holders));
+        memo.set(call, known);
+      }
+      return known;
+    };
+
+    /**
+     * Whether any `new Promise(executor)` of the program lets its `resolve` or `reject` out
+     * of the executor (stores it, passes it on) for later code to call: without one, no
+     * call elsewhere settles a promise and no call needs the checker or value flow here.
+     */
+    let escaping: boolean | undefined;
+    const hasEscapingResolvers = (): boolean => {
+      recordUsage([], [sites.probe('invoke', 'Promise')]);
+      return (escaping ??= sites.sites('invoke', 'Promise').some((site) => {
+        const executor = site.node.arguments?.[0] && skipParens(site.node.arguments[0]);
+        return executor !== undefined && isFunctionWithBody(executor) && executor.parameters.slice(0, 2).some((parameter) => ts.isIdentifier(parameter.name) && escapesExecutor(parameter.name, executor));
+      }));
+    };
+
+    /** A cheap test before value flow: a resolver takes at most one argument and returns nothing. */
+    const mayBeResolverCall = (call: ts.CallExpression): boolean => {
+      if (call.arguments.length > 1) return false;
+      const callee = skipParens(call.expression);
+      if (isFunctionWithBody(callee) || callee.kind === ts.SyntaxKind.SuperKeyword || callee.kind === ts.SyntaxKind.ImportKeyword) return false;
+      const signatures = checker.getNonNullableType(checker.getTypeAtLocation(callee)).getCallSignatures();
+      return signatures.length > 0 && signatures.every((signature) => (checker.getReturnTypeOfSignature(signature).flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Any)) !== 0);
+    };
+
+    /** The `new Promise(…)` expressions whose resolver (`resolve`, the executor's first parameter) or rejecter the call's callee can be. */
+    const settledPromisesOf = (call: ts.CallExpression): { promise: ts.NewExpression; outcome: Outcome }[] => {
+      const found: { promise: ts.NewExpression; outcome: Outcome }[] = [];
+      for (const origin of valueflow.originsOf(call.expression)) {
+        const parameter = ts.isIdentifier(origin) && ts.isParameter(origin.parent) ? origin.parent : undefined;
+        const executor = parameter?.parent;
+        const promise = executor && promiseOfExecutor(executor);
+        if (!promise || !isGlobalPromise(promise) || !ts.isFunctionLike(executor)) continue;
+        const outcome: Outcome = executor.parameters.indexOf(parameter) === 0 ? 'fulfilled' : 'rejected';
+        if (!found.some((known) => known.promise === promise && known.outcome === outcome)) found.push({ promise, outcome });
+      }
+      return found;
+    };
+
+    const isGlobalPromise = (promise: ts.NewExpression): boolean => {
+      const symbol = checker.getSymbolAtLocation(promise.expression);
+      return (symbol?.declarations ?? []).some((declaration) => isLibraryDeclaration(program, declaration));
+    };
+
+    /**
+     * `task.resolve(x)`: the objects the resolver was called on (their allocations), so that
+     * only the same objects' promise fields count as settled (`await task.promise`), not
+     * those of every instance of the class. Undefined for a resolver called by name.
+     */
+    const holdersOf = (call: ts.CallExpression): readonly ts.Expression[] | undefined => {
+      const callee = skipParens(call.expression);
+      return ts.isPropertyAccessExpression(callee) ? valueflow.originsOf(callee.expression) : undefined;
+    };
+
+    /**
+     * Where a promise value goes from `expression`, and the continuations it meets there when
+     * it settles with `outcome`. `holders`: for a promise kept in a field, the objects whose field it is.
+     */
+    const followPromise = (expression: ts.Expression, outcome: Outcome, depth: number, holders?: readonly ts.Expression[]): Continuation[] => {
+      if (depth > MAX_DEPTH) return [];
+      recordUsage([expression.getSourceFile()]);
+      const { node, parent } = outermost(expression);
+      const field = fieldHolding(node, parent);
+      if (field) return fieldUses(field, outcome, depth, holders);
+      if (ts.isAwaitExpression(parent)) return awaitContinuation(parent, outcome, depth);
+      if (ts.isPropertyAccessExpression(parent) && parent.expression === node) return chainContinuations(parent, outcome, depth);
+      if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === node)) {
+        const returning = ts.isArrowFunction(parent) ? parent : ts.findAncestor(parent, isFunctionWithBody);
+        return returning ? callersOf(returning, outcome, depth) : [];
+      }
+      if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name)) {
+        return usesOf(parent.name, outcome, depth);
+      }
+      return [];
+    };
+
+    /**
+     * `await p`: the rest of the awaiting function, resumed after the `await`. A rejection
+     * resumes it only where a `try` around the `await` catches it (its `catch`/`finally`).
+     */
+    const awaitContinuation = (awaited: ts.AwaitExpression, outcome: Outcome, depth: number): Continuation[] => {
+      const owner = ts.findAncestor(awaited.parent, (node) => isFunctionWithBody(node) || ts.isSourceFile(node));
+      const unit = owner && syntax.unitOf(owner);
+      if (!unit) return [];
+      // An async function that resumes then settles its own promise: its callers' awaits resume in turn.
+      const settlesOwn = owner && isFunctionWithBody(owner) && isAsync(owner) ? callersOf(owner, 'fulfilled', depth) : [];
+      if (outcome === 'rejected' && !insideTry(awaited, owner)) return callersOf(owner as FunctionWithBody, 'rejected', depth);
+      return [{ unit, resumeAt: awaited, via: awaited }, ...settlesOwn];
+    };
+
+    /**
+     * `p.then(f, g)`, `p.catch(g)`, `p.finally(h)`: the callbacks for the outcome run (`f` on
+     * fulfilment, `g` on rejection, `h` on both); the chained promise goes on, settled either way.
+     */
+    const chainContinuations = (access: ts.PropertyAccessExpression, outcome: Outcome, depth: number): Continuation[] => {
+      const call = access.parent;
+      const method = access.name.text;
+      if (!PROMISE_METHODS.has(method) || !ts.isCallExpression(call) || call.expression !== access) return [];
+      const runs =
+        method === 'finally' ? call.arguments.slice(0, 1) : method === 'catch' ? (outcome === 'rejected' ? call.arguments.slice(0, 1) : []) : call.arguments.slice(outcome === 'fulfilled' ? 0 : 1, outcome === 'fulfilled' ? 1 : 2);
+      const found: Continuation[] = [];
+      for (const argument of runs) {
+        for (const target of valueflow.functionsOf(argument)) found.push({ unit: target.unit, resumeAt: undefined, via: call });
+      }
+      // `finally`, and a `then` without a handler for a rejection, pass the outcome on to the next link.
+      const passesOn = method === 'finally' || (method === 'then' && outcome === 'rejected' && call.arguments.length < 2);
+      return found.concat(followPromise(call, passesOn ? outcome : 'fulfilled', depth + 1));
+    };
+
+    /** The calls of a function that returns the promise: each call's value is the promise. */
+    const callersOf = (fn: FunctionWithBody, outcome: Outcome, depth: number): Continuation[] => {
+      if (!isFunctionWithBody(fn) || ts.isSourceFile(fn) || (!isAsync(fn) && !returnedExpressions(fn).length)) return [];
+      const found: Continuation[] = [];
+      for (const name of invocationNames(fn)) {
+        const probe = sites.probe('invoke', name);
+        recordUsage([], [probe]);
+        for (const site of sites.sites('invoke', name)) {
+          if (!ts.isCallExpression(site.node)) continue;
+          if (!valueflow.functionsOf(site.node.expression).some((target) => target.unit.node === fn)) continue;
+          found.push(...followPromise(site.node, outcome, depth + 1));
+        }
+      }
+      return found;
+    };
+
+    /**
+     * A promise kept in a field (`this.promise = new Promise(…)`, `promise = new Promise(…)`
+     * as a class field): every read of that property elsewhere (`await task.promise`), on an
+     * object allocated where the resolver's object was when the resolver was called through
+     * one, else on any.
+     */
+    const fieldUses = (field: ts.MemberName, outcome: Outcome, depth: number, holders: readonly ts.Expression[] | undefined): Continuation[] => {
+      const symbol = checker.getSymbolAtLocation(field);
+      if (!symbol || ts.isPrivateIdentifier(field)) return [];
+      const found: Continuation[] = [];
+      for (const read of propertyReads(field.text)) {
+        if (checker.getSymbolAtLocation(read.name) !== symbol) continue;
+        if (holders && holders.length > 0) {
+          const origins = valueflow.originsOf(read.expression);
+          if (origins.length > 0 && !origins.some((origin) => holders.includes(origin))) continue;
+        }
+        found.push(...followPromise(read, outcome, depth + 1));
+      }
+      return found;
+    };
+
+    /** Every `x.name` read in the program's own files, by name, found once per name (the file's text is searched before its tree). */
+    const readsByName = new Map<string, readonly ts.PropertyAccessExpression[]>();
+    const propertyReads = (name: string): readonly ts.PropertyAccessExpression[] => {
+      let reads = readsByName.get(name);
+      if (!reads) {
+        const found: ts.PropertyAccessExpression[] = [];
+        for (const file of program.getSourceFiles()) {
+          if (file.isDeclarationFile || pass.config.isIgnoredFile(file.fileName) || !file.text.includes(`.${name}`)) continue;
+          const visit = (node: ts.Node): void => {
+            if (ts.isPropertyAccessExpression(node) && node.name.text === name && !isWriteTarget(node)) found.push(node);
+            ts.forEachChild(node, visit);
+          };
+          visit(file);
+        }
+        readsByName.set(name, (reads = found));
+      }
+      recordUsage(new Set(reads.map((read) => read.getSourceFile())), [propertyReadProbe(name, reads)]);
+      return reads;
+    };
+
+    /** Whether a later program's reads of `name` are in the same files (the cached continuations still hold). */
+    const propertyReadProbe = (name: string, reads: readonly ts.PropertyAccessExpression[]) => {
+      const files = new Set(reads.map((read) => read.getSourceFile().fileName));
+      return (later: ts.Program): boolean =>
+        later.getSourceFiles().every((file) => file.isDeclarationFile || files.has(file.fileName) === file.text.includes(`.${name}`));
+    };
+
+    /** A local or module variable holding the promise: every read of it in its scope. */
+    const usesOf = (name: ts.Identifier, outcome: Outcome, depth: number): Continuation[] => {
+      const symbol = checker.getSymbolAtLocation(name);
+      const scope = ts.findAncestor(name.parent, (node) => isFunctionWithBody(node) || ts.isSourceFile(node));
+      if (!symbol || !scope) return [];
+      const found: Continuation[] = [];
+      const visit = (node: ts.Node): void => {
+        if (ts.isIdentifier(node) && node !== name && node.text === name.text && checker.getSymbolAtLocation(node) === symbol) {
+          found.push(...followPromise(node, outcome, depth + 1));
+        }
+        ts.forEachChild(node, visit);
+      };
+      ts.forEachChild(scope, visit);
+      return found;
+    };
+
+    return { continuationsOf };
+  },
+});
+
+/** `this.promise = <node>` or a class field `promise = <node>`: the field's name. */
+function fieldHolding(node: ts.Expression, parent: ts.Node): ts.MemberName | undefined {
+  if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(parent.left)) {
+    return parent.left.name;
+  }
+  if (ts.isPropertyDeclaration(parent) && parent.initializer === node && (ts.isIdentifier(parent.name) || ts.isPrivateIdentifier(parent.name))) return parent.name;
+  return undefined;
+}
+
+/** `o.p = v`, `o.p += v`, `o.p++`, `delete o.p`: a write of the property, not a read of its value. */
+function isWriteTarget(node: ts.PropertyAccessExpression): boolean {
+  const parent = node.parent;
+  if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment) return true;
+  return ts.isDeleteExpression(parent);
+}
+
+/** How a resolver settles its promise: `resolve` fulfils it, `reject` rejects it. */
+type Outcome = 'fulfilled' | 'rejected';
+
+/** Whether a resolver parameter is used other than by calling it (`resolve(x)`) inside the executor: stored or passed on. */
+function escapesExecutor(name: ts.Identifier, executor: FunctionWithBody): boolean {
+  let escapes = false;
+  const visit = (node: ts.Node): void => {
+    if (escapes) return;
+    if (ts.isIdentifier(node) && node !== name && node.text === name.text) {
+      const { node: use, parent } = outermost(node);
+      if (!(ts.isCallExpression(parent) && parent.expression === use)) escapes = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (executor.body) visit(executor.body);
+  return escapes;
+}
+
+function isAsync(fn: FunctionWithBody): boolean {
+  return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+}
+
+/** Whether a `try` block of the same function encloses `node`: a rejection there goes to its `catch`/`finally`. */
+function insideTry(node: ts.Node, owner: ts.Node | undefined): boolean {
+  for (let current = node.parent; current && current !== owner; current = current.parent) {
+    if (ts.isBlock(current) && ts.isTryStatement(current.parent) && current.parent.tryBlock === current) return true;
+  }
+  return false;
+}
+
+/** How many returns, chains and variables a promise is followed through. */
+const MAX_DEPTH = 4;
+
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+
+/** The expression with its parentheses, assertions and `!` around it, and what holds that. */
+function outermost(expression: ts.Expression): { node: ts.Expression; parent: ts.Node } {
+  let node: ts.Expression = expression;
+  while (
+    ts.isParenthesizedExpression(node.parent) ||
+    ts.isAsExpression(node.parent) ||
+    ts.isNonNullExpression(node.parent) ||
+    ts.isSatisfiesExpression(node.parent) ||
+    ts.isTypeAssertionExpression(node.parent)
+  ) {
+    node = node.parent;
+  }
+  return { node, parent: node.parent };
+}
+
+/** Code that waits for a promise, run when a resolver of it is called. */
+export interface Continuation {
+  readonly unit: Unit;
+  /** The `await` after which `unit` resumes; undefined for a `then`/`catch`/`finally` callback, which runs whole. */
+  readonly resumeAt: ts.AwaitExpression | undefined;
+  /** The `await` or the `then`/`catch`/`finally` call, for the chain. */
+  readonly via: ts.Node;
+}
+
+export interface Settlement {
+  /** What a call of a promise's resolver runs: the continuations of that promise. */
+  continuationsOf(call: ts.CallExpression): readonly Continuation[];
+}
