@@ -547,7 +547,7 @@ function tsconfig() {
 }
 
 /** The ESLint config of one bench variant; `tsconfigRootDir` is the directory the file is written to. */
-export function eslintConfig(kind, pluginPath) {
+export function eslintConfig(kind, pluginPath, { files = ['**/*.ts'] } = {}) {
   const require = createRequire(path.join(REPO_ROOT, 'package.json'));
   const tseslintUrl = pathToFileURL(require.resolve('typescript-eslint')).href;
   const lines = [
@@ -557,7 +557,7 @@ export function eslintConfig(kind, pluginPath) {
   if (kind === 'plugin') lines.push(`import plugin from ${JSON.stringify(pathToFileURL(pluginPath).href)};`);
   lines.push('');
   lines.push(`const typed = {`);
-  lines.push(`  files: ['**/*.ts'],`);
+  lines.push(`  files: ${JSON.stringify(files)},`);
   lines.push(`  languageOptions: {`);
   lines.push(`    parser: tseslint.parser,`);
   lines.push(`    parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },`);
@@ -570,7 +570,7 @@ export function eslintConfig(kind, pluginPath) {
     lines.push(`export default [`);
     lines.push(`  typed,`);
     lines.push(`  {`);
-    lines.push(`    files: ['**/*.ts'],`);
+    lines.push(`    files: ${JSON.stringify(files)},`);
     lines.push(`    plugins: { '@typescript-eslint': tseslint.plugin },`);
     lines.push(`    rules: { '@typescript-eslint/no-floating-promises': 'error' },`);
     lines.push(`  },`);
@@ -582,7 +582,7 @@ export function eslintConfig(kind, pluginPath) {
     lines.push('');
     lines.push(`export default [`);
     lines.push(`  typed,`);
-    lines.push(`  { files: ['**/*.ts'], plugins: { bench: { rules: { noop } } }, rules: { 'bench/noop': 'error' } },`);
+    lines.push(`  { files: ${JSON.stringify(files)}, plugins: { bench: { rules: { noop } } }, rules: { 'bench/noop': 'error' } },`);
     lines.push(`];`);
   } else {
     throw new Error(kind);

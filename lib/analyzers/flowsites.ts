@@ -25,11 +25,19 @@ export const flowSitesAnalyzer = defineAnalyzer<FlowSites>({
     const { program, config } = pass;
     let index: ProgramIndex | undefined;
     const programIndex = (): ProgramIndex => (index ??= indexOf(program, config.isIgnoredFile));
+    const probes = new Map<string, Probe>();
     return {
       sites: (kind, name) => programIndex().sites(kind, name),
       probe: (kind, name) => {
-        const files = programIndex().files(kind, name);
-        return (later) => sameFiles(indexOf(later, config.isIgnoredFile).files(kind, name), files);
+        // One probe per search, shared by every walk that made it: cache entries keep (and later programs run) each once.
+        const key = keyOf(kind, name);
+        let probe = probes.get(key);
+        if (!probe) {
+          const files = programIndex().files(kind, name);
+          probe = (later) => later === program || sameFiles(indexOf(later, config.isIgnoredFile).files(kind, name), files);
+          probes.set(key, probe);
+        }
+        return probe;
       },
       factsOf: flowFactsOf,
     };
@@ -87,6 +95,11 @@ export interface FlowSites {
 
 export type FileFlowFacts = ReadonlyMap<string, readonly Site[]>;
 
+/** Every site of a file by key, collected afresh (not cached): what the on-demand index must agree with (tests). */
+export function siteTableOf(file: ts.SourceFile): FileFlowFacts {
+  return collectFlowFacts(file);
+}
+
 /** A key of the per-file tables: kind and name. */
 const keyOf = (kind: SiteKind, name: string): string => `${kind}\0${name}`;
 
@@ -106,25 +119,15 @@ interface ProgramIndex {
   files(kind: SiteKind, name: string): readonly ts.SourceFile[];
 }
 
-/** Every key's sites, file by file, for one set of files. */
-interface FullIndex {
-  readonly files: ReadonlySet<ts.SourceFile>;
-  readonly merged: ReadonlyMap<string, readonly (readonly [ts.SourceFile, readonly Site[]])[]>;
-}
-
 const indexByProgram = new WeakMap<ts.Program, Map<(fileName: string) => boolean, ProgramIndex>>();
 
-/** The last full index built per configuration: a later program with a few edited files is answered from it. */
-const lastFullIndex = new Map<(fileName: string) => boolean, FullIndex>();
-
-/** Beyond this many added or removed files, a program gets a full index of its own. */
-const MAX_DERIVED_FILES = 64;
-
 /**
- * The program's own files' sites by key. The editor makes a new program on every edit with
- * all but the edited files unchanged, so a program is answered from the last full index
- * less the files it no longer has and plus the ones it has anew, each key on demand;
- * only a program far from the last one is indexed whole.
+ * The program's own files' sites by key, each key on demand. A walk asks for a few names
+ * (three on the bench's 1,000-file project, a few hundred on a large real one), so a file's
+ * sites are collected by a walk into the nodes that spell a name asked for (`sitesIn`):
+ * most files and most of each file are never walked here at all. What a file holds for a
+ * key is cached by `ts.SourceFile`, so a program the editor makes after an edit redoes only
+ * the edited files.
  */
 function indexOf(program: ts.Program, isIgnored: (fileName: string) => boolean): ProgramIndex {
   let byConfig = indexByProgram.get(program);
@@ -134,50 +137,21 @@ function indexOf(program: ts.Program, isIgnored: (fileName: string) => boolean):
   const own = [...sourceFilesOf(program)].filter(
     (file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && !isIgnored(file.fileName),
   );
-  const base = lastFullIndex.get(isIgnored);
-  const added = base ? own.filter((file) => !base.files.has(file)) : own;
-  let removed: Set<ts.SourceFile> | undefined;
-  if (base && added.length <= MAX_DERIVED_FILES) {
-    const current = new Set(own);
-    const gone = [...base.files].filter((file) => !current.has(file));
-    if (gone.length <= MAX_DERIVED_FILES) removed = new Set(gone);
-  }
-  if (base && removed) {
-    index = derivedIndex(base, removed, added);
-  } else {
-    const full = fullIndex(own);
-    lastFullIndex.set(isIgnored, full);
-    index = derivedIndex(full, new Set(), []);
-  }
+  index = lazyIndex(own);
   byConfig.set(isIgnored, index);
   return index;
 }
 
-function fullIndex(files: readonly ts.SourceFile[]): FullIndex {
-  const merged = new Map<string, (readonly [ts.SourceFile, readonly Site[]])[]>();
-  for (const file of files) {
-    for (const [key, sites] of flowFactsOf(file)) {
-      let entry = merged.get(key);
-      if (!entry) merged.set(key, (entry = []));
-      entry.push([file, sites]);
-    }
-  }
-  return { files: new Set(files), merged };
-}
-
-function derivedIndex(base: FullIndex, removed: ReadonlySet<ts.SourceFile>, added: readonly ts.SourceFile[]): ProgramIndex {
+function lazyIndex(files: readonly ts.SourceFile[]): ProgramIndex {
   const memo = new Map<string, { sites: Site[]; files: ts.SourceFile[] }>();
-  const entryOf = (key: string): { sites: Site[]; files: ts.SourceFile[] } => {
+  const entryOf = (kind: SiteKind, name: string): { sites: Site[]; files: ts.SourceFile[] } => {
+    const key = keyOf(kind, name);
     let entry = memo.get(key);
     if (entry) return entry;
     entry = { sites: [], files: [] };
-    for (const [file, sites] of base.merged.get(key) ?? []) {
-      if (removed.has(file)) continue;
-      entry.sites.push(...sites);
-      entry.files.push(file);
-    }
-    for (const file of added) {
-      const sites = flowFactsOf(file).get(key);
+    const spellings = kind === 'listener' && (name === ANY_EVENT || name === NAMED_EVENT) ? [...LISTEN_METHODS] : [name];
+    for (const file of files) {
+      const sites = sitesIn(file, key, spellings);
       if (!sites) continue;
       entry.sites.push(...sites);
       entry.files.push(file);
@@ -186,9 +160,72 @@ function derivedIndex(base: FullIndex, removed: ReadonlySet<ts.SourceFile>, adde
     return entry;
   };
   return {
-    sites: (kind, name) => entryOf(keyOf(kind, name)).sites as never,
-    files: (kind, name) => entryOf(keyOf(kind, name)).files,
+    sites: (kind, name) => entryOf(kind, name).sites as never,
+    files: (kind, name) => entryOf(kind, name).files,
   };
+}
+
+/** A name as it must appear in the text: an identifier (or a private name without its `#`). */
+const WORD = /^#?[A-Za-z_$][\w$]*$/;
+const WORD_CHAR = /[\w$]/;
+/**
+ * An escape that can spell a name's character in a string literal or an identifier
+ * (`'mess\x61ge'`, `\u0061`, `\141`, `'\m'` for `m`, a line continuation): the text of such
+ * a file is not taken at its word.
+ */
+const NAME_ESCAPE = /\\[0-9xuac-eg-mo-qswyzA-Z_$\n\r\u2028\u2029]/;
+
+const escapedByFile = new WeakMap<ts.SourceFile, boolean>();
+
+function hasNameEscapes(file: ts.SourceFile): boolean {
+  let escaped = escapedByFile.get(file);
+  if (escaped === undefined) escapedByFile.set(file, (escaped = NAME_ESCAPE.test(file.text)));
+  return escaped;
+}
+
+/** The focused sites of one key per file, for files whose full table was not needed. */
+const focusedByFile = new WeakMap<ts.SourceFile, Map<string, readonly Site[] | undefined>>();
+
+/**
+ * The sites of `key` in `file`, found by a walk into the nodes that spell one of
+ * `spellings` (the name, or for listeners of any event the listening methods). A name the
+ * text may spell otherwise (escapes, `0x10` for `16`) takes the file's full table.
+ */
+function sitesIn(file: ts.SourceFile, key: string, spellings: readonly string[]): readonly Site[] | undefined {
+  const full = factsByFile.get(file);
+  if (full) return full.get(key);
+  if (hasNameEscapes(file) || spellings.some((spelling) => /^[0-9.]/.test(spelling))) return flowFactsOf(file).get(key);
+  let byKey = focusedByFile.get(file);
+  if (!byKey) focusedByFile.set(file, (byKey = new Map()));
+  if (byKey.has(key)) return byKey.get(key);
+  const at = spellings.flatMap((spelling) => offsetsOf(file.text, spelling)).sort((a, b) => a - b);
+  const sites = at.length === 0 ? undefined : collectFlowFacts(file, { key, at }).get(key);
+  byKey.set(key, sites);
+  return sites;
+}
+
+/** Where `name` is spelled in `text`: as a whole word for an identifier (a private name without its `#`), anywhere for other names. */
+function offsetsOf(text: string, name: string): number[] {
+  const word = WORD.test(name);
+  const needle = word && name.startsWith('#') ? name.slice(1) : name;
+  const found: number[] = [];
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    if (word && (WORD_CHAR.test(text[at - 1] ?? '') || WORD_CHAR.test(text[at + needle.length] ?? ''))) continue;
+    found.push(at);
+  }
+  return found;
+}
+
+/** Whether some offset of `sorted` lies in [pos, end). */
+function holdsOffset(sorted: readonly number[], pos: number, end: number): boolean {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! < pos) low = middle + 1;
+    else high = middle;
+  }
+  return low < sorted.length && sorted[low]! < end;
 }
 
 /** The same files, in any order. */
@@ -219,11 +256,18 @@ export function memberName(name: ts.PropertyName | undefined): string | undefine
   return undefined;
 }
 
-function collectFlowFacts(file: ts.SourceFile): FileFlowFacts {
+/**
+ * A file's sites (all of them, or only those of `focus.key`). With a focus the walk enters
+ * only the nodes whose text holds one of `focus.at` (ascending offsets): every site named N
+ * is recorded at a node that spells N (the write, call, declaration or class holding it),
+ * so the focused walk records the same sites of that key, in the same order, as the full one.
+ */
+function collectFlowFacts(file: ts.SourceFile, focus?: { readonly key: string; readonly at: readonly number[] }): FileFlowFacts {
   const table = new Map<string, Site[]>();
   const add = (kind: SiteKind, name: string | undefined, site: Site): void => {
     if (name === undefined) return;
     const key = keyOf(kind, name);
+    if (focus && key !== focus.key) return;
     let list = table.get(key);
     if (!list) table.set(key, (list = []));
     list.push(site);
@@ -275,6 +319,7 @@ function collectFlowFacts(file: ts.SourceFile): FileFlowFacts {
   };
 
   const visit = (node: ts.Node): void => {
+    if (focus && !holdsOffset(focus.at, node.pos, node.end)) return;
     switch (node.kind) {
       case ts.SyntaxKind.BinaryExpression: {
         const binary = node as ts.BinaryExpression;

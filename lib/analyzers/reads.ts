@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { isFunctionWithBody, returnedExpressions, skipParens } from '../util/ast.js';
+import { isFunctionWithBody, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import type { Unit, WriteSite } from './syntax.js';
 
 /**
@@ -22,8 +22,16 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
   run(pass) {
     const { checker } = pass;
 
+    // Every candidate read is compared with the container of each write asked about: one checker lookup per expression.
+    const identities = new Map<ts.Node, ts.Symbol | string | undefined>();
     /** The declaration that names a container expression: its identity across functions. */
     const identityOf = (expression: ts.Expression): ts.Symbol | string | undefined => {
+      if (identities.has(expression)) return identities.get(expression);
+      const identity = computeIdentity(expression);
+      identities.set(expression, identity);
+      return identity;
+    };
+    const computeIdentity = (expression: ts.Expression): ts.Symbol | string | undefined => {
       const target = skipParens(expression);
       if (target.kind === ts.SyntaxKind.ThisKeyword) return 'this';
       const name = ts.isPropertyAccessExpression(target) ? target.name : ts.isIdentifier(target) ? target : undefined;
@@ -67,13 +75,20 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
       const known = byContainer.get(identity);
       if (known !== undefined) return known;
       byContainer.set(identity, false);
-      const derived = derivedLocals(declaration, container, depth + 1);
+      const derived = lazyDerived(declaration, container, depth + 1);
       const result = returnedExpressions(declaration).some((returned) => findRead(returned, container, derived, depth + 1) !== undefined);
       byContainer.set(identity, result);
       return result;
     };
 
-    const calledFunction = (call: ts.CallExpression): import('../util/ast.js').FunctionWithBody | undefined => {
+    const calledFunctions = new Map<ts.CallExpression, FunctionWithBody | undefined>();
+    const calledFunction = (call: ts.CallExpression): FunctionWithBody | undefined => {
+      if (calledFunctions.has(call)) return calledFunctions.get(call);
+      const declaration = resolveCalledFunction(call);
+      calledFunctions.set(call, declaration);
+      return declaration;
+    };
+    const resolveCalledFunction = (call: ts.CallExpression): FunctionWithBody | undefined => {
       const symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression);
       const resolved = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
       let declaration: ts.Node | undefined = resolved?.valueDeclaration ?? resolved?.declarations?.[0];
@@ -86,7 +101,7 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
      * The first read of `container` inside `node` — direct, through a derived local, or
      * through a helper — not looking into functions created there (they run later).
      */
-    const findRead = (node: ts.Node, container: ts.Expression, derived: ReadonlyMap<ts.Symbol, ts.Node>, depth = 0): ts.Node | undefined => {
+    const findRead = (node: ts.Node, container: ts.Expression, derived: DerivedSource, depth = 0): ts.Node | undefined => {
       let found: ts.Node | undefined;
       const visit = (current: ts.Node): void => {
         if (found || (current !== node && isFunctionWithBody(current))) return;
@@ -94,9 +109,12 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
           found = current;
           return;
         }
-        if (ts.isIdentifier(current)) {
+        // A derived local is named by an identifier of its own name: no checker call (and no
+        // search for the function's derived locals) for any other identifier.
+        const locals = ts.isIdentifier(current) ? derivedNamed(derived, current.text) : undefined;
+        if (locals) {
           const symbol = checker.getSymbolAtLocation(current);
-          const source = symbol && derived.get(symbol);
+          const source = symbol && locals.get(symbol);
           if (source) {
             found = source;
             return;
@@ -138,7 +156,7 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
           if (source) bind(current.name, source);
         } else if (ts.isBinaryExpression(current) && current.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(current.left)) {
           const source = findRead(current.right, container, derived, depth);
-          const symbol = checker.getSymbolAtLocation(current.left);
+          const symbol = source && checker.getSymbolAtLocation(current.left);
           if (source && symbol && !derived.has(symbol)) derived.set(symbol, source);
         } else if ((ts.isForOfStatement(current) || ts.isForInStatement(current)) && ts.isVariableDeclarationList(current.initializer)) {
           const source = isIteration(current.expression, container) ? current.expression : findRead(current.expression, container, derived, depth);
@@ -149,6 +167,15 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
       visit(body);
       return derived;
     };
+
+    /**
+     * A function's derived locals, searched for only when an expression asks about an
+     * identifier the function declares or assigns (most operands name none of them).
+     */
+    const lazyDerived = (body: ts.Node, container: ts.Expression, depth = 0): DerivedSource => ({
+      names: localNamesOf(body),
+      get: () => derivedLocals(body, container, depth),
+    });
 
     const isIteration = (expression: ts.Expression, container: ts.Expression): boolean => sameContainer(expression, container);
 
@@ -203,13 +230,52 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
       directReadsOf,
       keyOfRead,
       derivedLocals: (unit, container) => derivedLocals(unit.node, container),
-      readIn: (node, unit, container) => findRead(node, container, derivedLocals(unit.node, container)),
+      readIn: (node, unit, container) => findRead(node, container, lazyDerived(unit.node, container)),
       iterationOf: (statement, container) =>
         (ts.isForOfStatement(statement) || ts.isForInStatement(statement)) &&
         (isIteration(statement.expression, container) || findRead(statement.expression, container, new Map()) !== undefined),
     };
   },
 });
+
+/** Derived locals known (while `derivedLocals` builds them), or to be searched for on demand among these names. */
+type DerivedSource = ReadonlyMap<ts.Symbol, ts.Node> | { readonly names: ReadonlySet<string>; get(): ReadonlyMap<ts.Symbol, ts.Node> };
+
+/** The derived locals to look `name` up in, when a local of that name can be among them. */
+function derivedNamed(derived: DerivedSource, name: string): ReadonlyMap<ts.Symbol, ts.Node> | undefined {
+  if (derived instanceof Map) {
+    for (const symbol of derived.keys()) if (symbol.name === name) return derived;
+    return undefined;
+  }
+  const lazy = derived as Exclude<DerivedSource, ReadonlyMap<ts.Symbol, ts.Node>>;
+  return lazy.names.has(name) ? lazy.get() : undefined;
+}
+
+const localNames = new WeakMap<ts.Node, ReadonlySet<string>>();
+
+/**
+ * The names `derivedLocals` can bind in a function: those its own code declares with an
+ * initializer, assigns (`x = …`) or binds in a `for … of`/`for … in`, functions created
+ * there excluded (the same places its walk looks at).
+ */
+function localNamesOf(body: ts.Node): ReadonlySet<string> {
+  let names = localNames.get(body);
+  if (names) return names;
+  const found = new Set<string>();
+  const bindName = (name: ts.BindingName): void => {
+    if (ts.isIdentifier(name)) found.add(name.text);
+    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) bindName(element.name);
+  };
+  const visit = (current: ts.Node): void => {
+    if (current !== body && isFunctionWithBody(current)) return;
+    if (ts.isVariableDeclaration(current)) bindName(current.name);
+    else if (ts.isBinaryExpression(current) && current.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(current.left)) found.add(current.left.text);
+    ts.forEachChild(current, visit);
+  };
+  visit(body);
+  localNames.set(body, (names = found));
+  return names;
+}
 
 /** Methods that look a key up in a table. */
 const LOOKUPS = new Set(['get', 'has']);

@@ -118,6 +118,21 @@ const LISTENER_METHODS = new Set([
   'prependOnceListener',
 ]);
 const MAP_WRITE_METHODS = new Set(['set', 'delete', 'clear']);
+/** The kinds `recordNode` records anything for (keep in step with its switch). */
+const RECORDED_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.AwaitExpression,
+  ts.SyntaxKind.YieldExpression,
+  ts.SyntaxKind.ForOfStatement,
+  ts.SyntaxKind.ForInStatement,
+  ts.SyntaxKind.CallExpression,
+  ts.SyntaxKind.NewExpression,
+  ts.SyntaxKind.BinaryExpression,
+  ts.SyntaxKind.PrefixUnaryExpression,
+  ts.SyntaxKind.PostfixUnaryExpression,
+  ts.SyntaxKind.DeleteExpression,
+  ts.SyntaxKind.ShorthandPropertyAssignment,
+  ts.SyntaxKind.PropertyAssignment,
+]);
 /** Keyed by a receiver's name in user code (`toString.call(x)`, `constructor.name`): a Map, so no name finds `Object.prototype`. */
 const BUILTIN_WRITES = new Map<string, ReadonlySet<string>>([
   ['Object', new Set(['assign', 'defineProperty', 'defineProperties'])],
@@ -159,23 +174,38 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
     }
   };
 
+  // The unit whose children are being visited: one visitor for every node, no closure per node.
+  let currentUnit: Unit = moduleUnit;
+  const visitChild = (child: ts.Node): void => visit(child, currentUnit);
+  const visitChildren = (node: ts.Node, unit: Unit): void => {
+    const outer = currentUnit;
+    currentUnit = unit;
+    try {
+      ts.forEachChild(node, visitChild);
+    } finally {
+      // A construct that throws (contained below) must not leave its unit current for its siblings.
+      currentUnit = outer;
+    }
+  };
+
   const visit = (node: ts.Node, unit: Unit): void => {
     if (isFunctionWithBody(node)) {
       const inner = newUnit(node, unit);
       const savedLoops = loopStack.splice(0);
-      ts.forEachChild(node, (child) => visit(child, inner));
+      visitChildren(node, inner);
       loopStack.push(...savedLoops);
       return;
     }
     // One construct whose facts cannot be collected is left out (and reported), not the file.
-    if (!contained(failures, node, 'syntax', false, () => recordNode(node, unit))) return;
+    // Most nodes record nothing: they skip the containment wrapper and its closure.
+    if (RECORDED_KINDS.has(node.kind) && !contained(failures, node, 'syntax', false, () => recordNode(node, unit))) return;
     if (ts.isIterationStatement(node, false)) {
       loopStack.push(node);
-      ts.forEachChild(node, (child) => visit(child, unit));
+      visitChildren(node, unit);
       loopStack.pop();
       return;
     }
-    ts.forEachChild(node, (child) => visit(child, unit));
+    visitChildren(node, unit);
   };
 
   /** The facts of one node; false when its children are already visited. */
@@ -183,7 +213,7 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
     switch (node.kind) {
       case ts.SyntaxKind.AwaitExpression:
       case ts.SyntaxKind.YieldExpression:
-        ts.forEachChild(node, (child) => visit(child, unit));
+        visitChildren(node, unit);
         markSuspension(unit, node);
         return false;
       case ts.SyntaxKind.ForOfStatement:
@@ -306,7 +336,7 @@ function collectFileFacts(file: ts.SourceFile): FileFacts {
     if (isMemberAccess(target)) unit.writes.push(memberWrite(target, node, 'delete', 'delete'));
   };
 
-  ts.forEachChild(file, (child) => visit(child, moduleUnit));
+  visitChildren(file, moduleUnit);
   return { file, moduleUnit, units, registrations, callsByName, failures };
 }
 
