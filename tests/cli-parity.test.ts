@@ -25,10 +25,14 @@ const projects = [
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'map-race-parity-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** The source files of the project's tsconfig.json, as the command line builds its program. */
+/**
+ * The source files of the program of the project's tsconfig.json: its root files and the files
+ * they import (ESLint lints both with that program, and so does the command line).
+ */
 function programFiles(dir: string): string[] {
   const parsed = ts.getParsedCommandLineOfConfigFile(path.join(dir, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-  const inProgram = new Set((parsed?.fileNames ?? []).map((file) => path.resolve(file)));
+  const program = ts.createProgram({ rootNames: parsed?.fileNames ?? [], options: { ...parsed?.options, noEmit: true, types: [] } });
+  const inProgram = new Set(program.getSourceFiles().map((file) => path.resolve(file.fileName)));
   return sourceFiles(dir).filter((file) => inProgram.has(path.resolve(file)));
 }
 
