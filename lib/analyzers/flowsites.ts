@@ -33,8 +33,7 @@ export const flowSitesAnalyzer = defineAnalyzer<FlowSites>({
         const key = keyOf(kind, name);
         let probe = probes.get(key);
         if (!probe) {
-          const files = programIndex().files(kind, name);
-          probe = (later) => later === program || sameFiles(indexOf(later, config.isIgnoredFile).files(kind, name), files);
+          probe = searchProbe(program, kind, name, programIndex().files(kind, name), config.isIgnoredFile);
           probes.set(key, probe);
         }
         return probe;
@@ -43,6 +42,18 @@ export const flowSitesAnalyzer = defineAnalyzer<FlowSites>({
     };
   },
 });
+
+/**
+ * The probe of one search. Made outside `run`, so that it holds the files the search found
+ * and not the pass: cross-program cache entries (kept as long as their key node, so for every
+ * later program that shares the file) hold their probes, and a probe holding its program would
+ * keep every program the analysis ever saw alive, with its checker and result tables (the
+ * workspace view builds one program per dependent project and linted program).
+ */
+function searchProbe(program: ts.Program, kind: SiteKind, name: string, files: readonly ts.SourceFile[], isIgnored: (fileName: string) => boolean): Probe {
+  const made = new WeakRef(program);
+  return (later) => later === made.deref() || sameFiles(indexOf(later, isIgnored).files(kind, name), files);
+}
 
 /** The listener sites of every event together, for `emit(name, …)` with a name known only at run time. */
 export const ANY_EVENT = '*';

@@ -68,7 +68,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     const walkOf = (context: Context): WalkResult => {
       const cache = walkCacheFor(walkKey, context.registration);
       const known = cache.get(pass.program, context.unit.node);
-      if (known) return known;
+      if (known?.helpersAlive()) return known;
       const { value, files, probes } = trackUsage(() => walk(context));
       cache.set(context.unit.node, value, [...files, ...value.files], probes);
       return value;
@@ -254,8 +254,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
         locked,
         failures,
         others: others.filter((other) => raced.has(other.declaration)),
-        quietOthersOf,
-        keyedReadersOf,
+        // The helpers close over this walk and this program's analysis; only "await" mode asks them.
+        ...(awaitMode ? heldByProgram(pass.program, { quietOthersOf, keyedReadersOf }) : NO_HELPERS),
         files: [...visits.keys()].map((unit) => unit.file).concat(context.registration.getSourceFile()),
       };
     };
@@ -605,9 +605,43 @@ interface WalkResult {
   readonly locked: readonly (readonly [ts.Node, ts.Node])[];
   /** The units of this walk whose analysis threw. */
   readonly failures: readonly AnalysisFailure[];
+  /** Whether the two helpers above can still answer (the program whose walk made them is alive); else the walk is redone. */
+  helpersAlive(): boolean;
 }
 
-const EMPTY_WALK: WalkResult = { records: [], locked: [], others: [], failures: [], quietOthersOf: () => [], keyedReadersOf: () => [] };
+type WalkHelpers = Pick<WalkResult, 'quietOthersOf' | 'keyedReadersOf'>;
+
+/** The helpers of an "any"-mode walk: that mode never asks them (nothing is quiet, nothing is a late publish). */
+const NO_HELPERS: WalkHelpers & Pick<WalkResult, 'helpersAlive'> = { quietOthersOf: () => [], keyedReadersOf: () => [], helpersAlive: () => true };
+
+const EMPTY_WALK: WalkResult = { records: [], locked: [], others: [], failures: [], ...NO_HELPERS };
+
+/**
+ * A walk's helpers close over the walk's state and its program's analysis (ownership, reads,
+ * the checker). Walk results are cross-program cache entries, kept as long as the context's
+ * node, so across every later program; holding the helpers there kept every program the
+ * analysis ever saw alive, with its checker and every analyzer's results (the rule's project
+ * service and the workspace view make many: out of memory on vitest). The entry holds them
+ * weakly, the program that made them strongly: they live as long as that program, and a later
+ * program that finds them gone redoes the walk.
+ */
+const helpersByProgram = new WeakMap<ts.Program, WalkHelpers[]>();
+
+function heldByProgram(program: ts.Program, helpers: WalkHelpers): WalkHelpers & Pick<WalkResult, 'helpersAlive'> {
+  let kept = helpersByProgram.get(program);
+  if (!kept) helpersByProgram.set(program, (kept = []));
+  kept.push(helpers);
+  return weakHelpers(new WeakRef(helpers));
+}
+
+/** Separate from heldByProgram so that these closures' scope holds the weak reference only. */
+function weakHelpers(ref: WeakRef<WalkHelpers>): WalkHelpers & Pick<WalkResult, 'helpersAlive'> {
+  return {
+    quietOthersOf: (declaration) => ref.deref()?.quietOthersOf(declaration) ?? [],
+    keyedReadersOf: (container, except) => ref.deref()?.keyedReadersOf(container, except) ?? [],
+    helpersAlive: () => ref.deref() !== undefined,
+  };
+}
 
 interface WalkRecord {
   readonly write: MapWrite;

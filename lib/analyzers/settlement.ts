@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { recordUsage } from '../analysis/cross-program-cache.js';
+import { recordUsage, type Probe } from '../analysis/cross-program-cache.js';
 import { isFunctionWithBody, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration } from '../util/types.js';
 import { flowSitesAnalyzer } from './flowsites.js';
@@ -209,13 +209,6 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
       return reads;
     };
 
-    /** Whether a later program's reads of `name` are in the same files (the cached continuations still hold). */
-    const propertyReadProbe = (name: string, reads: readonly ts.PropertyAccessExpression[]) => {
-      const files = new Set(reads.map((read) => read.getSourceFile().fileName));
-      return (later: ts.Program): boolean =>
-        later.getSourceFiles().every((file) => file.isDeclarationFile || files.has(file.fileName) === file.text.includes(`.${name}`));
-    };
-
     /** A local or module variable holding the promise: every read of it in its scope. */
     const usesOf = (name: ts.Identifier, outcome: Outcome, depth: number): Continuation[] => {
       const symbol = checker.getSymbolAtLocation(name);
@@ -314,4 +307,14 @@ export interface Continuation {
 export interface Settlement {
   /** What a call of a promise's resolver runs: the continuations of that promise. */
   continuationsOf(call: ts.CallExpression): readonly Continuation[];
+}
+
+/**
+ * Whether a later program's reads of `name` are in the same files (the cached continuations
+ * still hold). Made outside `run` so that it holds file names only, not the pass's program
+ * (see flowsites.ts `searchProbe`).
+ */
+function propertyReadProbe(name: string, reads: readonly ts.PropertyAccessExpression[]): Probe {
+  const files = new Set(reads.map((read) => read.getSourceFile().fileName));
+  return (later) => later.getSourceFiles().every((file) => file.isDeclarationFile || files.has(file.fileName) === file.text.includes(`.${name}`));
 }
