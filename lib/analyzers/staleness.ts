@@ -98,11 +98,14 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
         if (!writeKey) return readKey ? undefined : read;
         return !readKey || reads.sameKey(readKey, writeKey) ? read : undefined;
       };
+      // The branch conditions the step runs under, innermost first: what is known to hold there.
+      const holds: Array<{ condition: ts.Expression; value: boolean }> = [];
       for (let child: ts.Node = step.node, parent = child.parent; parent && child !== step.unit.node; child = parent, parent = parent.parent) {
         if (isFunctionWithBody(child) && child !== step.node) break;
         const condition = conditionOver(parent, child);
         const read = condition && readIn(condition);
         if (read) return { read, how: 'condition', absent: runsWhenFalsy(parent, child, condition) };
+        if (ts.isIfStatement(parent) && condition) holds.push({ condition, value: parent.thenStatement === child });
         if ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.statement === child && reads.iterationOf(parent, container)) {
           const iteration = before(parent.expression);
           if (iteration) return { read: iteration, how: 'iteration' };
@@ -112,7 +115,7 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
             if (statement === child) break;
             if (ts.isIfStatement(statement) && alwaysJumps(statement.thenStatement)) {
               const early = readIn(statement.expression);
-              if (early) return { read: early, how: 'condition', absent: isPositive(statement.expression) };
+              if (early && !shortCircuited(statement.expression, early, holds)) return { read: early, how: 'condition', absent: isPositive(statement.expression) };
             }
           }
         }
@@ -267,6 +270,40 @@ function operandsOf(node: ts.Node, write: MapWrite | undefined): ts.Node[] {
   }
   return [];
 }
+
+/**
+ * Whether the read in an early exit's `a && read` was never evaluated on the step's path:
+ * the step runs under a branch where `a` is known false (`if (cookie !== 0 && !m.has(k))
+ * return; if (cookie === 0) m.set(k, await load())` — the check only ran for the other
+ * cookie), so the write does not act on it.
+ */
+function shortCircuited(condition: ts.Expression, read: ts.Node, holds: ReadonlyArray<{ condition: ts.Expression; value: boolean }>): boolean {
+  const target = skipParens(condition);
+  if (!ts.isBinaryExpression(target) || target.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken) return false;
+  if (contains(target.left, read) || !contains(target.right, read)) return shortCircuited(target.left, read, holds);
+  return holds.some(({ condition: known, value }) => (value ? negates(known, target.left) : sameText(known, target.left)));
+}
+
+/** `a !== b` / `a === b`, `!x` / `x`: one is true exactly when the other is false (compared as written). */
+function negates(one: ts.Expression, other: ts.Expression): boolean {
+  const a = skipParens(one);
+  const b = skipParens(other);
+  if (ts.isPrefixUnaryExpression(a) && a.operator === ts.SyntaxKind.ExclamationToken) return sameText(a.operand, b);
+  if (ts.isPrefixUnaryExpression(b) && b.operator === ts.SyntaxKind.ExclamationToken) return sameText(a, b.operand);
+  if (!ts.isBinaryExpression(a) || !ts.isBinaryExpression(b) || OPPOSITE.get(a.operatorToken.kind) !== b.operatorToken.kind) return false;
+  return sameText(a.left, b.left) && sameText(a.right, b.right);
+}
+
+function sameText(one: ts.Node, other: ts.Node): boolean {
+  return skipParens(one as ts.Expression).getText() === skipParens(other as ts.Expression).getText();
+}
+
+const OPPOSITE = new Map([
+  [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken],
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken],
+  [ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken],
+  [ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.EqualsEqualsToken],
+]);
 
 /** The condition that decides whether `child` (a part of `parent`) runs, if `parent` branches. */
 function conditionOver(parent: ts.Node, child: ts.Node): ts.Expression | undefined {
