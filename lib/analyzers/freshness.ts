@@ -4,7 +4,7 @@ import { calleeName, skipParens, withoutAssertions } from '../util/ast.js';
 import { keyOf, readsAnalyzer } from './reads.js';
 import type { MapWrite } from './mutations.js';
 import type { ActivationStep } from './staleness.js';
-import { syntaxAnalyzer, type Unit, type WriteSite } from './syntax.js';
+import { syntaxAnalyzer, type SyntaxFacts, type Unit, type WriteSite } from './syntax.js';
 
 /**
  * freshness: keys this side generates fresh for each activation — a counter (`id++`),
@@ -89,20 +89,35 @@ export const freshnessAnalyzer = defineAnalyzer<Freshness>({
       const name = lastName(receiver);
       let sets = 0;
       let allFresh = true;
-      for (const file of program.getSourceFiles()) {
-        if (file.isDeclarationFile || !allFresh || (name !== undefined && !file.text.includes(name))) continue;
-        for (const unit of syntax.facts(file).units.values()) {
-          for (const site of unit.writes) {
-            if (!setsEntry(site) || (name !== undefined && lastName(site.receiver) !== name) || !reads.sameContainer(site.receiver, receiver)) continue;
-            sets++;
-            if (!setKeyedFresh(unit, site)) allFresh = false;
-          }
+      for (const { unit, site } of name === undefined ? allEntrySets() : (entrySetsByName().get(name) ?? [])) {
+        if (!reads.sameContainer(site.receiver, receiver)) continue;
+        sets++;
+        if (!setKeyedFresh(unit, site)) {
+          allFresh = false;
+          break;
         }
       }
       const result = sets > 0 && allFresh;
       setsMemo.set(identity, result);
       return result;
     };
+
+    /** The program's entry-setting writes by the last name of their container (`pending` of `this.pending.set(k, v)`), gathered once per program from each file's own table. */
+    let byName: Map<string, EntrySet[]> | undefined;
+    const entrySetsByName = (): ReadonlyMap<string, readonly EntrySet[]> => {
+      if (byName) return byName;
+      byName = new Map();
+      for (const file of program.getSourceFiles()) {
+        if (file.isDeclarationFile) continue;
+        for (const [name, sets] of entrySetsOf(file, syntax)) {
+          const list = byName.get(name);
+          if (list) list.push(...sets);
+          else byName.set(name, [...sets]);
+        }
+      }
+      return byName;
+    };
+    const allEntrySets = (): EntrySet[] => program.getSourceFiles().flatMap((file) => (file.isDeclarationFile ? [] : unitSets(file, syntax)));
 
     const setKeyedFresh = (unit: Unit, site: WriteSite): boolean => {
       const key = keyOf(site);
@@ -113,6 +128,39 @@ export const freshnessAnalyzer = defineAnalyzer<Freshness>({
     return { isFresh, freshKey, freshlyKeyed };
   },
 });
+
+/** An entry-setting write and the function it is in. */
+interface EntrySet {
+  readonly unit: Unit;
+  readonly site: WriteSite;
+}
+
+/** Per file (kept while the file is unchanged, across programs): its entry-setting writes by the last name of the container. */
+const entrySetsByFile = new WeakMap<ts.SourceFile, ReadonlyMap<string, readonly EntrySet[]>>();
+
+function entrySetsOf(file: ts.SourceFile, syntax: SyntaxFacts): ReadonlyMap<string, readonly EntrySet[]> {
+  let table = entrySetsByFile.get(file);
+  if (table) return table;
+  const byName = new Map<string, EntrySet[]>();
+  for (const set of unitSets(file, syntax)) {
+    const name = lastName(set.site.receiver);
+    if (name === undefined) continue;
+    const list = byName.get(name);
+    if (list) list.push(set);
+    else byName.set(name, [set]);
+  }
+  entrySetsByFile.set(file, (table = byName));
+  return table;
+}
+
+/** Every entry-setting write of a file, in order. */
+function unitSets(file: ts.SourceFile, syntax: SyntaxFacts): EntrySet[] {
+  const found: EntrySet[] = [];
+  for (const unit of syntax.facts(file).units.values()) {
+    for (const site of unit.writes) if (setsEntry(site)) found.push({ unit, site });
+  }
+  return found;
+}
 
 /** Whether a write sets one entry (`m.set(k, v)`, `r[k] = v`). */
 export function setsEntry(site: WriteSite): boolean {
