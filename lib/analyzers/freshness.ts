@@ -89,7 +89,7 @@ export const freshnessAnalyzer = defineAnalyzer<Freshness>({
       const name = lastName(receiver);
       let sets = 0;
       let allFresh = true;
-      for (const { unit, site } of name === undefined ? allEntrySets() : (entrySetsByName().get(name) ?? [])) {
+      for (const { unit, site } of name === undefined ? allEntrySets() : entrySetsNamed(name)) {
         if (!reads.sameContainer(site.receiver, receiver)) continue;
         sets++;
         if (!setKeyedFresh(unit, site)) {
@@ -102,20 +102,18 @@ export const freshnessAnalyzer = defineAnalyzer<Freshness>({
       return result;
     };
 
-    /** The program's entry-setting writes by the last name of their container (`pending` of `this.pending.set(k, v)`), gathered once per program from each file's own table. */
-    let byName: Map<string, EntrySet[]> | undefined;
-    const entrySetsByName = (): ReadonlyMap<string, readonly EntrySet[]> => {
-      if (byName) return byName;
-      byName = new Map();
-      for (const file of program.getSourceFiles()) {
-        if (file.isDeclarationFile) continue;
-        for (const [name, sets] of entrySetsOf(file, syntax)) {
-          const list = byName.get(name);
-          if (list) list.push(...sets);
-          else byName.set(name, [...sets]);
+    /** The program's entry-setting writes whose container's last name is `name` (`pending` of `this.pending.set(k, v)`), from each file's own table, once per name. */
+    const byName = new Map<string, readonly EntrySet[]>();
+    const entrySetsNamed = (name: string): readonly EntrySet[] => {
+      let sets = byName.get(name);
+      if (!sets) {
+        const found: EntrySet[] = [];
+        for (const file of program.getSourceFiles()) {
+          if (!file.isDeclarationFile) found.push(...entrySetsIn(file, name, syntax));
         }
+        byName.set(name, (sets = found));
       }
-      return byName;
+      return sets;
     };
     const allEntrySets = (): EntrySet[] => program.getSourceFiles().flatMap((file) => (file.isDeclarationFile ? [] : unitSets(file, syntax)));
 
@@ -135,22 +133,19 @@ interface EntrySet {
   readonly site: WriteSite;
 }
 
-/** Per file (kept while the file is unchanged, across programs): its entry-setting writes by the last name of the container. */
-const entrySetsByFile = new WeakMap<ts.SourceFile, ReadonlyMap<string, readonly EntrySet[]>>();
+/** Per file and container name (kept while the file is unchanged, across programs): the file's entry-setting writes of containers so named. */
+const entrySetsByFile = new WeakMap<ts.SourceFile, Map<string, readonly EntrySet[]>>();
 
-function entrySetsOf(file: ts.SourceFile, syntax: SyntaxFacts): ReadonlyMap<string, readonly EntrySet[]> {
-  let table = entrySetsByFile.get(file);
-  if (table) return table;
-  const byName = new Map<string, EntrySet[]>();
-  for (const set of unitSets(file, syntax)) {
-    const name = lastName(set.site.receiver);
-    if (name === undefined) continue;
-    const list = byName.get(name);
-    if (list) list.push(set);
-    else byName.set(name, [set]);
+function entrySetsIn(file: ts.SourceFile, name: string, syntax: SyntaxFacts): readonly EntrySet[] {
+  let byName = entrySetsByFile.get(file);
+  if (!byName) entrySetsByFile.set(file, (byName = new Map()));
+  let sets = byName.get(name);
+  if (!sets) {
+    // A file whose text never spells the name writes no container of that name: its syntax is not looked at.
+    sets = file.text.includes(name) ? unitSets(file, syntax).filter(({ site }) => lastName(site.receiver) === name) : [];
+    byName.set(name, sets);
   }
-  entrySetsByFile.set(file, (table = byName));
-  return table;
+  return sets;
 }
 
 /** Every entry-setting write of a file, in order. */
