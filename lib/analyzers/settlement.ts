@@ -2,7 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { CrossProgramCache, DependencyTracker, recordUsage } from '../analysis/cross-program-cache.js';
 import { configKey } from '../analysis/config.js';
-import { isFunctionWithBody, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
+import { isFunctionWithBody, outermostWrapper, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration } from '../util/types.js';
 import { flowSitesAnalyzer } from './flowsites.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
@@ -108,7 +108,7 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
     const followPromise = (expression: ts.Expression, outcome: Outcome, depth: number, holders?: readonly ts.Expression[]): Continuation[] => {
       if (depth > MAX_DEPTH) return [];
       recordUsage([expression.getSourceFile()]);
-      const { node, parent } = outermost(expression);
+      const { node, parent } = outermostWrapper(expression);
       const field = fieldHolding(node, parent);
       if (field) return fieldUses(field, outcome, depth, holders);
       if (ts.isAwaitExpression(parent)) return awaitContinuation(parent, outcome, depth);
@@ -274,7 +274,7 @@ function escapesExecutor(name: ts.Identifier, executor: FunctionWithBody): boole
   const visit = (node: ts.Node): void => {
     if (escapes) return;
     if (ts.isIdentifier(node) && node !== name && node.text === name.text) {
-      const { node: use, parent } = outermost(node);
+      const { node: use, parent } = outermostWrapper(node);
       if (!(ts.isCallExpression(parent) && parent.expression === use)) escapes = true;
       return;
     }
@@ -299,21 +299,6 @@ function insideTry(node: ts.Node, owner: ts.Node | undefined): boolean {
 /** How many returns, chains and variables a promise is followed through. */
 const MAX_DEPTH = 4;
 
-
-/** The expression with its parentheses, assertions and `!` around it, and what holds that. */
-function outermost(expression: ts.Expression): { node: ts.Expression; parent: ts.Node } {
-  let node: ts.Expression = expression;
-  while (
-    ts.isParenthesizedExpression(node.parent) ||
-    ts.isAsExpression(node.parent) ||
-    ts.isNonNullExpression(node.parent) ||
-    ts.isSatisfiesExpression(node.parent) ||
-    ts.isTypeAssertionExpression(node.parent)
-  ) {
-    node = node.parent;
-  }
-  return { node, parent: node.parent };
-}
 
 /** Code that waits for a promise, run when a resolver of it is called. */
 export interface Continuation {
