@@ -576,7 +576,8 @@ export function eslintConfig(kind, pluginPath, { files = ['**/*.ts'] } = {}) {
     lines.push(`  },`);
     lines.push(`];`);
   } else if (kind === 'plugin') {
-    lines.push(`export default [typed, plugin.configs.recommended];`);
+    // Only the typed files: ESLint also lints a project's .js files, with espree and no type information.
+    lines.push(`export default [typed, { ...plugin.configs.recommended, files: ${JSON.stringify(files)} }];`);
   } else if (kind === 'noop') {
     lines.push(`const noop = { meta: { type: 'problem', schema: [] }, create: () => ({}) };`);
     lines.push('');
