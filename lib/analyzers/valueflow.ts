@@ -582,10 +582,36 @@ class Search {
   property(receiver: ts.Expression, name: string, symbol: ts.Symbol | undefined, trail: Trail | undefined): void {
     const checker = this.#context.checker;
     const property = symbol ?? checker.getPropertyOfType(checker.getTypeAtLocation(receiver), name);
+    if (property && this.#passedLibraryValuesOnly(receiver, property, name)) return;
     const known = this.#found.size;
     if (property) this.propertySymbol(property, name, trail);
     this.publishedMember(receiver, name, trail);
     if (this.#found.size === known) this.proxiedMember(receiver, trail);
+  }
+
+  /**
+   * `port.addEventListener(…)` on a parameter typed by a project interface (`MessageEndpoint`)
+   * that every call passes a library object for (`endpoint.replace(data.port)` with a
+   * `MessagePort`, by the argument's type where it is passed, narrowed by `instanceof`): the
+   * member is the library's, not every project implementation of the interface. Only for a
+   * parameter nothing reassigns and whose function has calls the walk finds.
+   */
+  #passedLibraryValuesOnly(receiver: ts.Expression, property: ts.Symbol, name: string): boolean {
+    const node = skipParens(receiver);
+    if (!ts.isIdentifier(node) || isLibrarySymbol(this.#context.program, property)) return false;
+    const symbol = this.#symbolAt(node);
+    const parameters = symbol?.declarations ?? [];
+    if (parameters.length !== 1 || !ts.isParameter(parameters[0]!) || !ts.isIdentifier(parameters[0].name)) return false;
+    if (this.#sites('assign', node.text).some((site) => this.#symbolAt(site.target) === symbol)) return false;
+    const passed = this.argumentsOf(parameters[0]);
+    const checker = this.#context.checker;
+    return (
+      passed.length > 0 &&
+      passed.every(({ argument }) => {
+        const member = checker.getNonNullableType(checker.getTypeAtLocation(argument)).getProperty(name);
+        return member !== undefined && isLibrarySymbol(this.#context.program, member);
+      })
+    );
   }
 
   /**
