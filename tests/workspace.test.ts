@@ -14,6 +14,7 @@ import { lintFixture } from './harness/analysistest.js';
 import { parseJsonOutput, runCli } from './harness/cli.js';
 import { createConfig, findingsForFile } from '../dist/lib/index.js';
 import { DEFAULTS } from '../dist/rules/options.js';
+import { workspaceView } from '../dist/lib/workspace/programs.js';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures');
 const references = path.join(fixtures, 'workspace-references');
@@ -143,5 +144,22 @@ describe('the cached workspace view', () => {
     }
     const third = commonProgram(dir, new Map([[file, text]]), second);
     assert.deepEqual(linesOf(third, file), []);
+  });
+
+  it('serves another linted program with the same texts from the same view programs, and rebuilds them after an edit', () => {
+    const dir = copyOf(references);
+    const file = path.join(dir, 'common/connection.ts');
+    const first = commonProgram(dir, new Map());
+    // Another program of the same project (as another lint run's, or another tsconfig's holding these files): its own source files, the same texts.
+    const again = commonProgram(dir, new Map());
+    const views = [workspaceView(first, []).programs, workspaceView(again, []).programs];
+    assert.equal(views[0].length, 2);
+    assert.ok(views[1].length === 2 && views[1].every((program, index) => program === views[0][index]), 'the same program objects');
+    assert.deepEqual(linesOf(again, file), [31, 36, 42]);
+    const edited = commonProgram(dir, new Map([[file, `// one\n${fs.readFileSync(file, 'utf8')}`]]), again);
+    const rebuilt = workspaceView(edited, []).programs;
+    assert.equal(rebuilt.length, 2);
+    assert.ok(rebuilt.every((program) => !views[0].includes(program)));
+    assert.deepEqual(linesOf(edited, file), [32, 37, 43]);
   });
 });
