@@ -922,7 +922,7 @@ function initializerOf(declaration: ts.Declaration): ts.Expression | undefined {
 }
 
 /** The node a function sits in once parentheses and assertions are skipped. */
-function skipParenParent(node: ts.Node): ts.Node | undefined {
+export function skipParenParent(node: ts.Node): ts.Node | undefined {
   let current = node.parent;
   while (current && (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current))) current = current.parent;
   return current;
