@@ -137,9 +137,10 @@ function contextTest(contextNames: readonly string[]): (fileName: string) => boo
 
 /**
  * Builds (or rebuilds, from its last build) the program of a project for the view of `linted`.
- * The last build serves another linted program as it is when it holds the same text of every
- * file: the linted programs of one lint run (each tsconfig of a monorepo) share their
- * dependents' view programs, so each is built and analysed once, not once per linted program.
+ * The last build serves another linted program as it is when that program holds the same
+ * source files (the same objects: typescript-eslint's project service shares unchanged files
+ * between its projects) and the rest are unchanged on disk: the linted programs of one lint run
+ * then share their dependents' view programs, each built and analysed once.
  */
 function viewProgram(layout: Layout, project: Project, linted: tsTypes.Program): tsTypes.Program {
   const previous = built.get(project.configFile);
@@ -154,19 +155,19 @@ function viewProgram(layout: Layout, project: Project, linted: tsTypes.Program):
 }
 
 /**
- * Whether a view program still shows what `linted` and the disk hold: each of its files that
- * `linted` holds has the same text there, and each it read from disk is unchanged on disk. A
- * file it took from the program it was built for, which `linted` does not hold, stays as it
- * was (an editor's unsaved text is newer than the disk's).
+ * Whether a view program is what building it for `linted` would give: each of its files that
+ * `linted` holds is that very file, and each other file was read from disk and is unchanged
+ * there. (A file taken from the program it was built for, which `linted` does not hold, would
+ * now be read from disk: rebuild.)
  */
 function sameFiles(previous: Built, linted: tsTypes.Program): boolean {
   for (const file of previous.program.getSourceFiles()) {
     const current = linted.getSourceFile(file.fileName);
     if (current) {
-      if (current !== file && current.text !== file.text) return false;
+      if (current !== file) return false;
     } else {
       const stamp = previous.fromDisk.get(file.fileName);
-      if (stamp !== undefined && stampOf(file.fileName) !== stamp) return false;
+      if (stamp === undefined || stampOf(file.fileName) !== stamp) return false;
     }
   }
   return true;
