@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { calleeName, skipParens, withoutAssertions } from '../util/ast.js';
+import { calleeName, skipParens } from '../util/ast.js';
 import { keyOf, readsAnalyzer } from './reads.js';
 import type { MapWrite } from './mutations.js';
 import type { ActivationStep } from './staleness.js';
@@ -35,7 +35,7 @@ export const freshnessAnalyzer = defineAnalyzer<Freshness>({
 
     /** Whether the key is generated fresh in this activation: its own declaration or the caller's argument. */
     const isFresh = (key: ts.Expression, activation: readonly ActivationStep[], index: number, depth = 0): boolean => {
-      const target = withoutAssertions(key);
+      const target = skipParens(key);
       if (freshExpression(target)) return true;
       if (depth > 3) return false;
       // `task.taskId` of a local `task = { taskId: randomUUID(), … }`.
@@ -59,7 +59,7 @@ export const freshnessAnalyzer = defineAnalyzer<Freshness>({
     /** The initializer of `o.p` when `o` is a `const`/`let` initialised with an object literal that sets `p`. */
     const propertyInitializer = (access: ts.PropertyAccessExpression): ts.Expression | undefined => {
       const declaration = symbolOf(access.expression)?.valueDeclaration;
-      const literal = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && withoutAssertions(declaration.initializer);
+      const literal = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && skipParens(declaration.initializer);
       if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
       for (const property of literal.properties) {
         if (ts.isPropertyAssignment(property) && property.name.getText() === access.name.text) return property.initializer;
@@ -120,7 +120,7 @@ export function setsEntry(site: WriteSite): boolean {
 }
 
 function lastName(expression: ts.Expression): string | undefined {
-  const target = withoutAssertions(expression);
+  const target = skipParens(expression);
   if (ts.isIdentifier(target)) return target.text;
   if (ts.isPropertyAccessExpression(target)) return target.name.text;
   return undefined;

@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { isFunctionWithBody, returnedExpressions, skipParens, withoutAssertions } from '../util/ast.js';
+import { isFunctionWithBody, returnedExpressions, skipParens } from '../util/ast.js';
 import { keyOf } from './reads.js';
 import type { MapWrite } from './mutations.js';
 import type { Unit } from './syntax.js';
@@ -58,7 +58,7 @@ export const idempotenceAnalyzer = defineAnalyzer<Idempotence>({
     const wrapMemo = new Map<ts.Node, boolean>();
     /** Whether a function value is a wrapper of `import()`: `new Function('s', 'return import(s)')`, directly or returned by a helper. */
     const wrapsImport = (callee: ts.Expression, depth = 0): boolean => {
-      const target = withoutAssertions(callee);
+      const target = skipParens(callee);
       if (ts.isNewExpression(target) && ts.isIdentifier(target.expression) && target.expression.text === 'Function') {
         const body = target.arguments?.[target.arguments.length - 1];
         return body !== undefined && ts.isStringLiteralLike(body) && /\bimport\s*\(/.test(body.text);
@@ -95,7 +95,7 @@ export const idempotenceAnalyzer = defineAnalyzer<Idempotence>({
 
     /** Whether an expression is a module loaded by the key, or a part of one. */
     const loadedByKey = (expression: ts.Expression, key: ts.Expression, container: ts.Expression, seen: Set<ts.Symbol>): boolean => {
-      const node = withoutAssertions(expression);
+      const node = skipParens(expression);
       if (ts.isAwaitExpression(node)) return loadedByKey(node.expression, key, container, seen);
       if (ts.isPropertyAccessExpression(node)) return loadedByKey(node.expression, key, container, seen);
       if (ts.isElementAccessExpression(node)) return loadedByKey(node.expression, key, container, seen) && keyedBy(node.argumentExpression, key);

@@ -10,9 +10,9 @@ import { interleavingAnalyzer } from './interleaving.js';
 import { mutationsAnalyzer, type MapWrite } from './mutations.js';
 import { ownershipAnalyzer, THIS_PARAMETER, type Ownership, type OwnershipScope } from './ownership.js';
 import type { Unit } from './syntax.js';
-import { positionLabel, skipParens } from '../util/ast.js';
+import { outermostWrapper, positionLabel, skipParens } from '../util/ast.js';
 import { projectDirOf } from '../workspace/boundaries.js';
-import { ELEMENT_CALLBACKS, skipParenParent } from './valueflow.js';
+import { ELEMENT_CALLBACKS } from './valueflow.js';
 import { isOneShotListener } from '../util/listeners.js';
 import { contained, throwIfInjected, type AnalysisFailure } from '../analysis/faults.js';
 import { stalenessAnalyzer, type ActivationStep } from './staleness.js';
@@ -412,7 +412,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
     const heldByWaiter = (edge: Edge): boolean => {
       const fn = edge.to.node;
       if (isLockCallback(fn)) return true;
-      const holder = skipParenParent(fn);
+      const holder = outermostWrapper(fn).parent;
       const declaration = ts.isFunctionDeclaration(fn) ? fn : holder && ts.isVariableDeclaration(holder) ? holder : undefined;
       const name = declaration?.name;
       if (!declaration || !name || !ts.isIdentifier(name)) return false;
@@ -431,7 +431,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
 
     /** Whether `node` is an argument that an exclusive lock calls back (`locks.request('k', node)`). */
     const isLockCallback = (node: ts.Node): boolean => {
-      const holder = skipParenParent(node);
+      const holder = outermostWrapper(node).parent;
       if (!holder || !(ts.isCallExpression(holder) || ts.isNewExpression(holder))) return false;
       const index = holder.arguments?.findIndex((argument) => skipParens(argument) === node) ?? -1;
       return index >= 0 && guards.callbackLock(holder, index)?.kind === 'exclusive';

@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage } from '../analysis/cross-program-cache.js';
-import { isFunctionWithBody, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
+import { isFunctionWithBody, outermostWrapper, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration } from '../util/types.js';
 import { flowSitesAnalyzer } from './flowsites.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
@@ -137,7 +137,7 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
     const followPromise = (expression: ts.Expression, outcome: Outcome, depth: number, holders?: readonly ts.Expression[]): Continuation[] => {
       if (depth > MAX_DEPTH) return [];
       recordUsage([expression.getSourceFile()]);
-      const { node, parent } = outermost(expression);
+      const { node, parent } = outermostWrapper(expression);
       const field = fieldHolding(node, parent);
       if (field) return fieldUses(field, outcome, depth, holders);
       if (ts.isAwaitExpression(parent)) return awaitContinuation(parent, outcome, depth);
@@ -159,7 +159,7 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
     const followDeferred = (expression: ts.Expression, outcome: Outcome, depth: number): Continuation[] => {
       if (depth > MAX_DEPTH) return [];
       recordUsage([expression.getSourceFile()]);
-      const { node, parent } = outermost(expression);
+      const { node, parent } = outermostWrapper(expression);
       if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
         return parent.name.text === 'promise' ? followPromise(parent, outcome, depth) : [];
       }
@@ -350,7 +350,7 @@ function escapesExecutor(name: ts.Identifier, executor: FunctionWithBody): boole
   const visit = (node: ts.Node): void => {
     if (escapes) return;
     if (ts.isIdentifier(node) && node !== name && node.text === name.text) {
-      const { node: use, parent } = outermost(node);
+      const { node: use, parent } = outermostWrapper(node);
       if (!(ts.isCallExpression(parent) && parent.expression === use)) escapes = true;
       return;
     }
@@ -384,21 +384,6 @@ function memberKey(element: ts.BindingElement): string | undefined {
 /** How many returns, chains and variables a promise is followed through. */
 const MAX_DEPTH = 4;
 
-
-/** The expression with its parentheses, assertions and `!` around it, and what holds that. */
-function outermost(expression: ts.Expression): { node: ts.Expression; parent: ts.Node } {
-  let node: ts.Expression = expression;
-  while (
-    ts.isParenthesizedExpression(node.parent) ||
-    ts.isAsExpression(node.parent) ||
-    ts.isNonNullExpression(node.parent) ||
-    ts.isSatisfiesExpression(node.parent) ||
-    ts.isTypeAssertionExpression(node.parent)
-  ) {
-    node = node.parent;
-  }
-  return { node, parent: node.parent };
-}
 
 /** Code that waits for a promise, run when a resolver of it is called. */
 export interface Continuation {

@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
-import { isFunctionWithBody, isObjectCreate, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
+import { isFunctionWithBody, isObjectCreate, outermostWrapper, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration, mayBeFunctionType, PRIMITIVE, typeLineage } from '../util/types.js';
 import { ANY_EVENT, containerName, flowSitesAnalyzer, memberName, NAMED_EVENT, type FlowSites, type ListenerSite, type SiteKind, type StoreSite } from './flowsites.js';
 import { eventNameOf } from '../util/events.js';
@@ -514,7 +514,7 @@ class Search {
 
   /** `p.then(f => …)`: f is p's value; `list.forEach(f => …)`: f is an element; `list.reduce((acc, f) => …, init)`. */
   callbackParameter(callback: ts.Node, index: number, trail: Trail | undefined): void {
-    const call = skipParenParent(callback);
+    const call = outermostWrapper(callback).parent;
     // A resolver that `new Promise` hands its executor is where a settling function comes from (see `settlement`).
     if (this.#mode === 'origins' && index <= 1 && call && promiseOfExecutor(callback) && ts.isFunctionLike(callback)) {
       const name = callback.parameters[index]?.name;
@@ -921,13 +921,6 @@ function initializerOf(declaration: ts.Declaration): ts.Expression | undefined {
   return undefined;
 }
 
-/** The node a function sits in once parentheses and assertions are skipped. */
-export function skipParenParent(node: ts.Node): ts.Node | undefined {
-  let current = node.parent;
-  while (current && (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current))) current = current.parent;
-  return current;
-}
-
 /** `new Proxy(target, handler)` (by name: a project's own class called `Proxy` is rare, and its traps would be members anyway). */
 function isProxyConstruction(node: ts.Node): node is ts.NewExpression {
   return ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Proxy';
@@ -938,7 +931,7 @@ function isProxyConstruction(node: ts.Node): node is ts.NewExpression {
  * settle (by name; `settlement` checks with the checker that it is the global `Promise`).
  */
 export function promiseOfExecutor(callback: ts.Node): ts.NewExpression | undefined {
-  const holder = skipParenParent(callback);
+  const holder = outermostWrapper(callback).parent;
   if (!holder || !ts.isNewExpression(holder) || !holder.arguments?.[0] || skipParens(holder.arguments[0]) !== callback) return undefined;
   const callee = skipParens(holder.expression);
   return ts.isIdentifier(callee) && callee.text === 'Promise' ? holder : undefined;
@@ -959,7 +952,7 @@ export function invocationNames(fn: ts.SignatureDeclaration): string[] {
   }
   const own = fn.name && !ts.isComputedPropertyName(fn.name) ? memberName(fn.name) : undefined;
   if (own) return [own];
-  const parent = skipParenParent(fn);
+  const parent = outermostWrapper(fn).parent;
   if (!parent) return [];
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return [parent.name.text];
   if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && memberName(parent.name)) return [memberName(parent.name)!];

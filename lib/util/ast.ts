@@ -101,16 +101,20 @@ export function contains(outer: ts.Node, inner: ts.Node): boolean {
 /** Parentheses, type assertions and non-null assertions around an expression, removed. */
 export function skipParens(node: ts.Expression): ts.Expression {
   let current = node;
-  while (
-    ts.isParenthesizedExpression(current) ||
-    ts.isAsExpression(current) ||
-    ts.isNonNullExpression(current) ||
-    ts.isSatisfiesExpression(current) ||
-    ts.isTypeAssertionExpression(current)
-  ) {
-    current = current.expression;
-  }
+  while (isWrapper(current)) current = current.expression;
   return current;
+}
+
+/** Whether a node only wraps its expression: parentheses, type assertions, `!`, `satisfies`. */
+function isWrapper(node: ts.Node): node is ts.ParenthesizedExpression | ts.AsExpression | ts.NonNullExpression | ts.SatisfiesExpression | ts.TypeAssertion {
+  return ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node);
+}
+
+/** The outermost of the wrappers around an expression (`skipParens` upwards), and the node that holds it. */
+export function outermostWrapper<T extends ts.Node>(inner: T): { node: T | ts.Expression; parent: ts.Node } {
+  let node: T | ts.Expression = inner;
+  while (node.parent && isWrapper(node.parent)) node = node.parent;
+  return { node, parent: node.parent };
 }
 
 /** Unwraps `f.bind(…)`, parentheses and type assertions around a function reference. */
@@ -154,13 +158,4 @@ export function alwaysJumps(statement: ts.Statement): boolean {
     return last !== undefined && alwaysJumps(last);
   }
   return false;
-}
-
-/** The expression under parentheses and type assertions (`x!`, `x as T`, `<T>x`, `x satisfies T`). */
-export function withoutAssertions(node: ts.Expression): ts.Expression {
-  let current = skipParens(node);
-  while (ts.isNonNullExpression(current) || ts.isAsExpression(current) || ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)) {
-    current = skipParens(current.expression);
-  }
-  return current;
 }
