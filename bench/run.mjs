@@ -13,12 +13,19 @@
 // Options:
 //   real     real TypeScript projects with their own dependencies installed, baseline / peer /
 //            plugin side by side like main: the bench's set (REAL_PROJECTS below: poolifier,
+<<<<<<< HEAD
 //            excalidraw, vitest's packages, the vscode-wasm monorepo with a workspace-reach-off
 //            config beside the plugin, each looked for under --field; one that is not
+=======
+//            excalidraw, pixijs, vitest's packages, each looked for under --field; one that is not
+>>>>>>> main
 //            checked out is skipped with how to get it), or the --real checkouts
 //   --only main,scaling,editor,profile,real   parts to run (default: main,scaling,editor,real)
 //   --real DIR           a real project's checkout instead of the bench's set (repeatable; its
 //                        tsconfig files are found by the project service)
+//   --generated DIR      where the generated projects go (default bench/generated; another DIR lets
+//                        two bench runs go on side by side without rewriting each other's files)
+//   --real-projects a,b  only these of the bench's set (poolifier, excalidraw, pixijs, vitest-packages)
 //   --real-patterns a,b  what the real part lints in a --real DIR, relative to it (default src)
 //   --real-project a,b   only these of the bench's real projects (by name, e.g. vscode-wasm-monorepo)
 //   --field DIR          where the bench's real projects are checked out (default $MAP_RACE_FIELD,
@@ -45,7 +52,7 @@
 //                        (user + system, all threads) or wall clock; both are printed. On a
 //                        shared, loaded machine wall time mostly measures the neighbours.
 //   --before FILE        another build of the plugin (e.g. a copy of dist/ made before a change),
-//                        run as config 'before' beside 'plugin' in main and real: before/after
+//                        run as config 'before' beside 'plugin' in main, editor and real: before/after
 //                        ratios from the same alternating rounds
 //   --plugin FILE        plugin entry to benchmark (default dist/index.js; e.g. a copy of dist/
 //                        so that a rebuild during the run cannot disturb it)
@@ -116,7 +123,12 @@ function parseArgs(argv) {
       case '--field': opts.field = path.resolve(val()); break;
       case '--before': opts.before = path.resolve(val()); break;
       case '--real-patterns': opts.realPatterns = list(val()); break;
+<<<<<<< HEAD
       case '--real-project': opts.realProjects = list(val()); break;
+=======
+      case '--real-projects': opts.realProjects = list(val()); break;
+      case '--generated': opts.generated = path.resolve(val()); break;
+>>>>>>> main
       case '--real-rounds': opts.realRounds = num(val(), a); break;
       case '--size': opts.size = num(val(), a); break;
       case '--sizes': opts.sizes = list(val()).map((s) => num(s, a)); break;
@@ -266,7 +278,7 @@ const metricName = () => (METRIC === 'cpu' ? 'CPU time' : 'wall time');
 
 async function mainPart(opts, report) {
   console.log(`\n== main: ${opts.size}-file project, ${opts.rounds} rounds, fresh process per run, alternating ==`);
-  const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH });
+  const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH, outDir: generatedDir(opts, opts.size) });
   console.log(`  project: ${describeProject(meta)}`);
   const withCli = opts.cli && existsSync(cliPath());
   const kinds = ['baseline', ...(opts.noop ? ['noop'] : []), 'peer', ...(pluginBuilt() ? ['plugin'] : []), ...(opts.before ? ['before'] : []), ...(withCli ? ['cli'] : [])];
@@ -404,12 +416,13 @@ async function mainPart(opts, report) {
 }
 
 async function scalingPart(opts, report) {
-  const kinds = pluginBuilt() ? ['baseline', 'plugin'] : ['baseline'];
+  // noop: how much of the growth ESLint's own rule machinery has, beside the plugin's.
+  const kinds = ['baseline', ...(opts.noop ? ['noop'] : []), ...(pluginBuilt() ? ['plugin'] : [])];
   const sizes = [...opts.sizes].sort((a, b) => a - b);
   console.log(`\n== scaling: ${sizes.join(', ')} files, ${opts.scalingRounds} rounds each (${kinds.join(' / ')}), medians of ${metricName()} ==`);
   const rows = [];
   for (const size of sizes) {
-    const meta = generateProject({ files: size, seed: opts.seed, pluginPath: PLUGIN_PATH });
+    const meta = generateProject({ files: size, seed: opts.seed, pluginPath: PLUGIN_PATH, outDir: generatedDir(opts, size) });
     const runs = Object.fromEntries(kinds.map((k) => [k, []]));
     for (let r = 0; r < opts.scalingRounds; r++) {
       const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
@@ -495,14 +508,18 @@ function editorEdits(meta, count) {
 }
 
 async function editorPart(opts, report) {
-  const kinds = ['baseline', ...(opts.peerEditor ? ['peer'] : []), ...(pluginBuilt() ? ['plugin'] : [])];
+  const kinds = ['baseline', ...(opts.peerEditor ? ['peer'] : []), ...(pluginBuilt() ? ['plugin'] : []), ...(opts.before ? ['before'] : [])];
   console.log(
     `\n== editor: ${opts.size}-file project, one long-lived ESLint instance per process, ` +
       `${opts.edits} timed lintText re-lints (+${opts.warmupEdits} warm-up) × ${opts.editorRounds} processes per config ==`,
   );
-  const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH });
+  const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH, outDir: generatedDir(opts, opts.size) });
   const total = opts.edits + opts.warmupEdits;
   const { handler, store, edits } = editorEdits(meta, total);
+  if (opts.before) {
+    meta.configs.before = path.join(meta.outDir, 'eslint.before.config.mjs');
+    writeFileSync(meta.configs.before, eslintConfig('plugin', opts.before));
+  }
   console.log(`  edits alternate ${path.relative(meta.outDir, handler.path)} (${handler.variant}) and ${path.relative(meta.outDir, store.path)}`);
   const times = Object.fromEntries(kinds.map((k) => [k, { all: [], allWall: [], handler: [], store: [], initial: [], rss: [], messages: [] }]));
   const relintOf = (res) => (METRIC === 'cpu' ? res.relintCpuMs : res.relintMs);
@@ -555,6 +572,10 @@ async function editorPart(opts, report) {
     report.editor.addedMs = added;
     const pluginMessages = times.plugin.messages.flat();
     console.log(`  messages per re-lint (plugin): ${Math.min(...pluginMessages)}..${Math.max(...pluginMessages)}`);
+    if (times.before) {
+      report.editor.beforeAddedMs = median(times.before.all) - median(times.baseline.all);
+      console.log(`  before adds ${fmtMs(report.editor.beforeAddedMs)}; plugin/before re-lint ${fmtX(median(times.plugin.all) / median(times.before.all))}`);
+    }
     report.targets.push(check(`re-lint adds ≤ 10 ms median (${metricName()})`, added <= 10, `${fmtMs(added)} (plugin ${fmtMs(median(times.plugin.all))} vs baseline ${fmtMs(median(times.baseline.all))})`));
   } else {
     report.targets.push(check('re-lint adds ≤ 10 ms median', null, 'plugin not built'));
@@ -568,7 +589,7 @@ async function profilePart(opts, report) {
   }
   const dir = path.join(RESULTS_DIR, `prof-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(dir, { recursive: true });
-  const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH });
+  const meta = generateProject({ files: opts.size, seed: opts.seed, pluginPath: PLUGIN_PATH, outDir: generatedDir(opts, opts.size) });
   report.profile = {};
   for (const mode of opts.profileModes) {
     const file = path.join(dir, `plugin-${mode}.cpuprofile`);
@@ -615,6 +636,14 @@ const REAL_PROJECTS = [
     patterns: ['packages', 'excalidraw-app'],
   },
   {
+    name: 'pixijs',
+    dir: 'big/pixijs',
+    repo: 'https://github.com/pixijs/pixijs',
+    commit: '8f42bb760872ed6652775d00a4de448ac277e783',
+    install: 'npm install --ignore-scripts',
+    patterns: ['src', 'tests'],
+  },
+  {
     name: 'vitest-packages',
     dir: 'big/vitest',
     repo: 'https://github.com/vitest-dev/vitest',
@@ -635,6 +664,11 @@ const REAL_PROJECTS = [
   },
 ];
 const REAL_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
+
+/** A generated project's directory: under --generated, else generate.mjs's default (bench/generated/<files>). */
+function generatedDir(opts, files) {
+  return opts.generated ? path.join(opts.generated, String(files)) : undefined;
+}
 
 function fieldDir(opts) {
   if (opts.field) return opts.field;

@@ -4,7 +4,7 @@ import { calleeName, skipParens } from '../util/ast.js';
 import { keyOf, readsAnalyzer } from './reads.js';
 import type { MapWrite } from './mutations.js';
 import type { ActivationStep } from './staleness.js';
-import { syntaxAnalyzer, type Unit, type WriteSite } from './syntax.js';
+import { syntaxAnalyzer, type SyntaxFacts, type Unit, type WriteSite } from './syntax.js';
 
 /**
  * freshness: keys this side generates fresh for each activation — a counter (`id++`),
@@ -89,20 +89,33 @@ export const freshnessAnalyzer = defineAnalyzer<Freshness>({
       const name = lastName(receiver);
       let sets = 0;
       let allFresh = true;
-      for (const file of program.getSourceFiles()) {
-        if (file.isDeclarationFile || !allFresh || (name !== undefined && !file.text.includes(name))) continue;
-        for (const unit of syntax.facts(file).units.values()) {
-          for (const site of unit.writes) {
-            if (!setsEntry(site) || (name !== undefined && lastName(site.receiver) !== name) || !reads.sameContainer(site.receiver, receiver)) continue;
-            sets++;
-            if (!setKeyedFresh(unit, site)) allFresh = false;
-          }
+      for (const { unit, site } of name === undefined ? allEntrySets() : entrySetsNamed(name)) {
+        if (!reads.sameContainer(site.receiver, receiver)) continue;
+        sets++;
+        if (!setKeyedFresh(unit, site)) {
+          allFresh = false;
+          break;
         }
       }
       const result = sets > 0 && allFresh;
       setsMemo.set(identity, result);
       return result;
     };
+
+    /** The program's entry-setting writes whose container's last name is `name` (`pending` of `this.pending.set(k, v)`), from each file's own table, once per name. */
+    const byName = new Map<string, readonly EntrySet[]>();
+    const entrySetsNamed = (name: string): readonly EntrySet[] => {
+      let sets = byName.get(name);
+      if (!sets) {
+        const found: EntrySet[] = [];
+        for (const file of program.getSourceFiles()) {
+          if (!file.isDeclarationFile) found.push(...entrySetsIn(file, name, syntax));
+        }
+        byName.set(name, (sets = found));
+      }
+      return sets;
+    };
+    const allEntrySets = (): EntrySet[] => program.getSourceFiles().flatMap((file) => (file.isDeclarationFile ? [] : unitSets(file, syntax)));
 
     const setKeyedFresh = (unit: Unit, site: WriteSite): boolean => {
       const key = keyOf(site);
@@ -113,6 +126,36 @@ export const freshnessAnalyzer = defineAnalyzer<Freshness>({
     return { isFresh, freshKey, freshlyKeyed };
   },
 });
+
+/** An entry-setting write and the function it is in. */
+interface EntrySet {
+  readonly unit: Unit;
+  readonly site: WriteSite;
+}
+
+/** Per file and container name (kept while the file is unchanged, across programs): the file's entry-setting writes of containers so named. */
+const entrySetsByFile = new WeakMap<ts.SourceFile, Map<string, readonly EntrySet[]>>();
+
+function entrySetsIn(file: ts.SourceFile, name: string, syntax: SyntaxFacts): readonly EntrySet[] {
+  let byName = entrySetsByFile.get(file);
+  if (!byName) entrySetsByFile.set(file, (byName = new Map()));
+  let sets = byName.get(name);
+  if (!sets) {
+    // A file whose text never spells the name writes no container of that name: its syntax is not looked at.
+    sets = file.text.includes(name) ? unitSets(file, syntax).filter(({ site }) => lastName(site.receiver) === name) : [];
+    byName.set(name, sets);
+  }
+  return sets;
+}
+
+/** Every entry-setting write of a file, in order. */
+function unitSets(file: ts.SourceFile, syntax: SyntaxFacts): EntrySet[] {
+  const found: EntrySet[] = [];
+  for (const unit of syntax.facts(file).units.values()) {
+    for (const site of unit.writes) if (setsEntry(site)) found.push({ unit, site });
+  }
+  return found;
+}
 
 /** Whether a write sets one entry (`m.set(k, v)`, `r[k] = v`). */
 export function setsEntry(site: WriteSite): boolean {

@@ -2,6 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { isFunctionWithBody, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import type { Unit, WriteSite } from './syntax.js';
+import { CrossProgramCache, DependencyTracker } from '../analysis/cross-program-cache.js';
 
 /**
  * reads: which reads of a container a function makes, and which of its locals carry a
@@ -88,9 +89,16 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
       calledFunctions.set(call, declaration);
       return declaration;
     };
-    const resolveCalledFunction = (call: ts.CallExpression): FunctionWithBody | undefined => {
+    // The function a call runs, reused by a later program while its files are unchanged: an edit elsewhere asks the checker nothing here.
+    const tracker = new DependencyTracker(pass.program);
+    const resolveCalledFunction = (call: ts.CallExpression): FunctionWithBody | undefined =>
+      tracker.memoize(calledFunctionCache, call, call, () => resolveCalled(call) ?? null) ?? undefined;
+    const resolveCalled = (call: ts.CallExpression): FunctionWithBody | undefined => {
       const symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression);
       const resolved = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      // Every file the alias chain runs through (re-exports included) and the declaration's.
+      for (let alias = symbol; alias && alias.flags & ts.SymbolFlags.Alias; alias = checker.getImmediateAliasedSymbol(alias)) tracker.current.addSymbol(alias);
+      tracker.current.addSymbol(resolved);
       let declaration: ts.Node | undefined = resolved?.valueDeclaration ?? resolved?.declarations?.[0];
       if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) declaration = skipParens(declaration.initializer);
       if (declaration && (ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) declaration = skipParens(declaration.initializer);
@@ -237,6 +245,9 @@ export const readsAnalyzer = defineAnalyzer<Reads>({
     };
   },
 });
+
+/** The function each call runs (null: none with a body), by call node, across programs (see `resolveCalledFunction`). */
+const calledFunctionCache = new CrossProgramCache<ts.Node, FunctionWithBody | null>();
 
 /** Derived locals known (while `derivedLocals` builds them), or to be searched for on demand among these names. */
 type DerivedSource = ReadonlyMap<ts.Symbol, ts.Node> | { readonly names: ReadonlySet<string>; get(): ReadonlyMap<ts.Symbol, ts.Node> };

@@ -63,6 +63,9 @@ export const serialisationAnalyzer = defineAnalyzer<Serialisation>({
     const callsItself = (unit: Unit, call: ts.CallExpression | ts.NewExpression): boolean => {
       if (!ts.isCallExpression(call)) return false;
       const callee = skipParens(call.expression);
+      // Only a callee spelled with one of the function's own names can resolve to it: no checker call for the others.
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+      if (name === undefined || !ownNamesOf(unit.node).includes(name)) return false;
       const symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
       return symbol?.declarations?.some((declaration) => declaration === unit.node || (ts.isVariableDeclaration(declaration) && declaration.initializer === unit.node)) === true;
     };
@@ -105,6 +108,20 @@ export const serialisationAnalyzer = defineAnalyzer<Serialisation>({
     return { loopOf };
   },
 });
+
+/**
+ * The names a call can reach a function by, when its symbol's declaration is the function
+ * itself or a variable it initialises: its own name and that variable's.
+ */
+function ownNamesOf(node: ts.Node): string[] {
+  const names: string[] = [];
+  const own = (node as ts.Node & { name?: ts.Node }).name;
+  if (own && (ts.isIdentifier(own) || ts.isPrivateIdentifier(own) || ts.isStringLiteral(own) || ts.isNumericLiteral(own))) names.push(own.text);
+  else if (own && ts.isComputedPropertyName(own) && ts.isStringLiteralLike(own.expression)) names.push(own.expression.text);
+  const parent = node.parent;
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name)) names.push(parent.name.text);
+  return names;
+}
 
 /** The `await` whose operand is `call` (through parentheses), if any. */
 function awaitOf(call: ts.Node): ts.AwaitExpression | undefined {

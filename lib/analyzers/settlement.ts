@@ -1,6 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { recordUsage } from '../analysis/cross-program-cache.js';
+import { CrossProgramCache, DependencyTracker, recordUsage } from '../analysis/cross-program-cache.js';
+import { configKey } from '../analysis/config.js';
 import { isFunctionWithBody, outermostWrapper, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration } from '../util/types.js';
 import { flowSitesAnalyzer } from './flowsites.js';
@@ -25,7 +26,8 @@ import { ELEMENT_READS, invocationNames, isWithResolversCall, promiseOfExecutor,
  * collection hands it back (`await pending.get(id)`, `queue.shift()`). `Promise.withResolvers()`
  * makes a promise with its resolvers beside it: a call of its `resolve`/`reject` (by member,
  * destructured, or kept in a collection) settles its `promise` member, followed the same way.
- * Asked only for unresolved calls of functions the reach walk visits.
+ * Asked only for unresolved calls of functions the reach walk visits; answers are kept across
+ * programs while the files they consulted are unchanged.
  */
 export const settlementAnalyzer = defineAnalyzer<Settlement>({
   name: 'settlement',
@@ -36,19 +38,19 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
     const syntax = pass.resultOf(syntaxAnalyzer);
     const valueflow = pass.resultOf(valueFlowAnalyzer);
     const sites = pass.resultOf(flowSitesAnalyzer);
-    const memo = new Map<ts.Node, readonly Continuation[]>();
+    const tracker = new DependencyTracker(program);
+    const cache = continuationCacheFor(configKey(pass.config));
 
+    /** Reused by a later program (the editor's, after an edit) while the files the answer consulted are unchanged. */
     const continuationsOf = (call: ts.CallExpression): readonly Continuation[] => {
-      if (!hasEscapingResolvers() || !mayBeResolverCall(call)) return [];
-      let known = memo.get(call);
-      if (!known) {
+      if (!hasEscapingResolvers()) return [];
+      return tracker.memoize(cache, call, call, () => {
+        if (!mayBeResolverCall(call)) return [];
         const holders = holdersOf(call);
-        known = settledPromisesOf(call).flatMap(({ promise, outcome }) =>
+        return settledPromisesOf(call).flatMap(({ promise, outcome }) =>
           isWithResolversCall(promise) ? followDeferred(promise, outcome, 0) : followPromise(promise, outcome, 0, holders),
         );
-        memo.set(call, known);
-      }
-      return known;
+      });
     };
 
     /**
@@ -71,6 +73,9 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
       const callee = skipParens(call.expression);
       if (isFunctionWithBody(callee) || callee.kind === ts.SyntaxKind.SuperKeyword || callee.kind === ts.SyntaxKind.ImportKeyword) return false;
       const signatures = checker.getNonNullableType(checker.getTypeAtLocation(callee)).getCallSignatures();
+      // The callee's type comes from its declarations: an edit there recomputes the answer.
+      tracker.current.addSymbol(checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee));
+      for (const signature of signatures) tracker.current.addNode(signature.declaration);
       return signatures.length > 0 && signatures.every((signature) => (checker.getReturnTypeOfSignature(signature).flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Any)) !== 0);
     };
 
@@ -324,6 +329,15 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
     return { continuationsOf };
   },
 });
+
+/** Continuations per configuration (ignored files differ), by call, across programs. */
+const continuationCaches = new Map<string, CrossProgramCache<ts.Node, readonly Continuation[]>>();
+
+function continuationCacheFor(key: string): CrossProgramCache<ts.Node, readonly Continuation[]> {
+  let cache = continuationCaches.get(key);
+  if (!cache) continuationCaches.set(key, (cache = new CrossProgramCache()));
+  return cache;
+}
 
 /** `this.promise = <node>` or a class field `promise = <node>`: the field's name. */
 function fieldHolding(node: ts.Expression, parent: ts.Node): ts.MemberName | undefined {

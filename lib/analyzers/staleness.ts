@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { alwaysJumps, isFunctionWithBody, skipParens } from '../util/ast.js';
+import { alwaysJumps, contains, isFunctionWithBody, skipParens } from '../util/ast.js';
 import { keyOf, readsAnalyzer } from './reads.js';
 import { idempotenceAnalyzer } from './idempotence.js';
 import type { MapWrite } from './mutations.js';
@@ -28,6 +28,7 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
   doc: 'Pairs a read of a container, a later suspension and a later write in one activation: the write acts on a stale read.',
   requires: [readsAnalyzer, idempotenceAnalyzer],
   run(pass) {
+    const { checker } = pass;
     const reads = pass.resultOf(readsAnalyzer);
     const idempotence = pass.resultOf(idempotenceAnalyzer);
 
@@ -35,8 +36,9 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
       const container = write.site.receiver;
       // The same value from every turn (a constant, a module loaded by the key): a stale read changes nothing.
       const constant = writesConstant(write) || (activation[0] !== undefined && idempotence.sameFromEveryTurn(write, activation[0].unit));
+      const live = constant ? [] : liveArguments(checker, activation, write);
       for (const { step, index, cut } of beforeSuspension(activation)) {
-        const found = evidenceIn(step, container, cut, write, index === 0, constant);
+        const found = evidenceIn(step, container, cut, write, index === 0, constant, live[index] ?? []);
         if (found) return rechecked(activation, write) ? undefined : found;
       }
       return undefined;
@@ -66,7 +68,7 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
     };
 
     /** A read before `cut` in `step`'s function that controls `step.node` or feeds it. */
-    const evidenceIn = (step: ActivationStep, container: ts.Expression, cut: number, write: MapWrite, writeStep: boolean, constant: boolean): StaleRead | undefined => {
+    const evidenceIn = (step: ActivationStep, container: ts.Expression, cut: number, write: MapWrite, writeStep: boolean, constant: boolean, liveArgs: readonly ts.Node[]): StaleRead | undefined => {
       // Positions compare only within this step's own function: a read in the write's own
       // operands, found from a caller's step, runs in the callee, after the caller's suspension.
       const before = (read: ts.Node | undefined): ts.Node | undefined => (read && read.end <= cut && ownedBy(step.unit, read) ? read : undefined);
@@ -74,7 +76,7 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
       const writeKey = keyOf(write.site);
       if (!constant) {
         // The write's own operands may use this function's locals too, captured by a closure.
-        const operands = writeStep ? operandsOf(step.node, write) : [...operandsOf(step.node, undefined), ...operandsOf(write.site.node, write)];
+        const operands = writeStep ? operandsOf(step.node, write) : [...liveArgs, ...operandsOf(write.site.node, write)];
         for (const operand of operands) {
           const read = readValue(operand);
           if (read) return { read, how: 'value' };
@@ -96,11 +98,14 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
         if (!writeKey) return readKey ? undefined : read;
         return !readKey || reads.sameKey(readKey, writeKey) ? read : undefined;
       };
+      // The branch conditions the step runs under, innermost first: what is known to hold there.
+      const holds: Array<{ condition: ts.Expression; value: boolean }> = [];
       for (let child: ts.Node = step.node, parent = child.parent; parent && child !== step.unit.node; child = parent, parent = parent.parent) {
         if (isFunctionWithBody(child) && child !== step.node) break;
         const condition = conditionOver(parent, child);
         const read = condition && readIn(condition);
         if (read) return { read, how: 'condition', absent: runsWhenFalsy(parent, child, condition) };
+        if (ts.isIfStatement(parent) && condition) holds.push({ condition, value: parent.thenStatement === child });
         if ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.statement === child && reads.iterationOf(parent, container)) {
           const iteration = before(parent.expression);
           if (iteration) return { read: iteration, how: 'iteration' };
@@ -110,7 +115,7 @@ export const stalenessAnalyzer = defineAnalyzer<Staleness>({
             if (statement === child) break;
             if (ts.isIfStatement(statement) && alwaysJumps(statement.thenStatement)) {
               const early = readIn(statement.expression);
-              if (early) return { read: early, how: 'condition', absent: isPositive(statement.expression) };
+              if (early && !shortCircuited(statement.expression, early, holds)) return { read: early, how: 'condition', absent: isPositive(statement.expression) };
             }
           }
         }
@@ -157,6 +162,100 @@ export function suspendsAt(point: ts.Node): number {
   return point.getStart();
 }
 
+/**
+ * Per activation step, the arguments of the call it made whose values can reach the write.
+ * Bottom-up: the write's key and value are live; a caller's argument is live when the callee
+ * uses the parameter it binds in something live below (an argument it passes on, the
+ * write's operands, a condition over the step) — directly, through a local's initialiser,
+ * or as `this.name` of a parameter property. A value read before an await and handed to a
+ * callee that never passes it on (webext-bridge: a listener's reply relayed into a call
+ * that only registers another listener) does not feed the write. Where the call does not
+ * bind the callee's parameters itself (the callee is passed as a callback, an argument is
+ * spread, the step is not a call), every argument stays live.
+ */
+function liveArguments(checker: ts.TypeChecker, activation: readonly ActivationStep[], write: MapWrite): ts.Node[][] {
+  const live: ts.Node[][] = [[]];
+  const below: ts.Node[] = [...operandsOf(write.site.node, write), ...conditionsOver(activation[0])];
+  for (let index = 1; index < activation.length; index++) {
+    const step = activation[index]!;
+    const callee = activation[index - 1]!.unit.node;
+    const args = operandsOf(step.node, undefined);
+    const bound = bindsParameters(step.node, callee) ? parametersUsed(checker, callee, below) : undefined;
+    const chosen = bound ? args.filter((_, position) => bound(position)) : args;
+    live.push(chosen);
+    below.push(...chosen, ...conditionsOver(step));
+  }
+  return live;
+}
+
+/** Whether `call` is a direct call of `callee` with plain arguments, so argument i binds parameter i. */
+function bindsParameters(call: ts.Node, callee: ts.Node): callee is ts.SignatureDeclaration {
+  if (!(ts.isCallExpression(call) || ts.isNewExpression(call)) || !isFunctionWithBody(callee)) return false;
+  const args = call.arguments ?? [];
+  return !args.some((argument) => ts.isSpreadElement(argument) || contains(argument, callee));
+}
+
+/** Which argument positions bind a parameter of `callee` that `nodes` use; a rest parameter takes the rest. */
+function parametersUsed(checker: ts.TypeChecker, callee: ts.SignatureDeclaration, nodes: readonly ts.Node[]): (position: number) => boolean {
+  const { symbols, thisNames } = referencesIn(checker, nodes);
+  const used = callee.parameters.map((parameter) =>
+    boundNames(parameter.name).some((name) => {
+      const symbol = checker.getSymbolAtLocation(name);
+      return (symbol !== undefined && symbols.has(symbol)) || (ts.isParameterPropertyDeclaration(parameter, parameter.parent) && thisNames.has(name.text));
+    }),
+  );
+  const last = callee.parameters[callee.parameters.length - 1];
+  return (position) => (position < used.length ? used[position]! : last?.dotDotDotToken !== undefined && used[used.length - 1]!);
+}
+
+function boundNames(name: ts.BindingName): ts.Identifier[] {
+  if (ts.isIdentifier(name)) return [name];
+  return name.elements.flatMap((element) => (ts.isBindingElement(element) ? boundNames(element.name) : []));
+}
+
+/** The symbols `nodes` refer to, following locals to their initialisers, and the names read off `this`. */
+function referencesIn(checker: ts.TypeChecker, nodes: readonly ts.Node[]): { symbols: Set<ts.Symbol>; thisNames: Set<string> } {
+  const symbols = new Set<ts.Symbol>();
+  const thisNames = new Set<string>();
+  const pending = [...nodes];
+  const visitInitialiser = (symbol: ts.Symbol): void => {
+    let declaration: ts.Node | undefined = symbol.valueDeclaration;
+    while (declaration && ts.isBindingElement(declaration)) declaration = declaration.parent.parent;
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) pending.push(declaration.initializer);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) {
+      const symbol = ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
+      if (symbol && !symbols.has(symbol)) {
+        symbols.add(symbol);
+        visitInitialiser(symbol);
+      }
+    } else if (ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      thisNames.add(node.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (let node = pending.pop(); node; node = pending.pop()) visit(node);
+  return { symbols, thisNames };
+}
+
+/** The conditions in `step`'s own function that decide whether its node runs: enclosing branches and earlier early exits. */
+function conditionsOver(step: ActivationStep | undefined): ts.Node[] {
+  const found: ts.Node[] = [];
+  if (!step) return found;
+  for (let child: ts.Node = step.node, parent = child.parent; parent && child !== step.unit.node; child = parent, parent = parent.parent) {
+    const condition = conditionOver(parent, child);
+    if (condition) found.push(condition);
+    if (ts.isBlock(parent)) {
+      for (const statement of parent.statements) {
+        if (statement === child) break;
+        if (ts.isIfStatement(statement) && alwaysJumps(statement.thenStatement)) found.push(statement.expression);
+      }
+    }
+  }
+  return found;
+}
+
 /** The expressions whose values a write or call takes: its key and value, or the call's arguments. */
 function operandsOf(node: ts.Node, write: MapWrite | undefined): ts.Node[] {
   if (ts.isCallExpression(node) || ts.isNewExpression(node)) return [...(node.arguments ?? [])];
@@ -171,6 +270,40 @@ function operandsOf(node: ts.Node, write: MapWrite | undefined): ts.Node[] {
   }
   return [];
 }
+
+/**
+ * Whether the read in an early exit's `a && read` was never evaluated on the step's path:
+ * the step runs under a branch where `a` is known false (`if (cookie !== 0 && !m.has(k))
+ * return; if (cookie === 0) m.set(k, await load())` — the check only ran for the other
+ * cookie), so the write does not act on it.
+ */
+function shortCircuited(condition: ts.Expression, read: ts.Node, holds: ReadonlyArray<{ condition: ts.Expression; value: boolean }>): boolean {
+  const target = skipParens(condition);
+  if (!ts.isBinaryExpression(target) || target.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken) return false;
+  if (contains(target.left, read) || !contains(target.right, read)) return shortCircuited(target.left, read, holds);
+  return holds.some(({ condition: known, value }) => (value ? negates(known, target.left) : sameText(known, target.left)));
+}
+
+/** `a !== b` / `a === b`, `!x` / `x`: one is true exactly when the other is false (compared as written). */
+function negates(one: ts.Expression, other: ts.Expression): boolean {
+  const a = skipParens(one);
+  const b = skipParens(other);
+  if (ts.isPrefixUnaryExpression(a) && a.operator === ts.SyntaxKind.ExclamationToken) return sameText(a.operand, b);
+  if (ts.isPrefixUnaryExpression(b) && b.operator === ts.SyntaxKind.ExclamationToken) return sameText(a, b.operand);
+  if (!ts.isBinaryExpression(a) || !ts.isBinaryExpression(b) || OPPOSITE.get(a.operatorToken.kind) !== b.operatorToken.kind) return false;
+  return sameText(a.left, b.left) && sameText(a.right, b.right);
+}
+
+function sameText(one: ts.Node, other: ts.Node): boolean {
+  return skipParens(one as ts.Expression).getText() === skipParens(other as ts.Expression).getText();
+}
+
+const OPPOSITE = new Map([
+  [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken],
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken],
+  [ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken],
+  [ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.EqualsEqualsToken],
+]);
 
 /** The condition that decides whether `child` (a part of `parent`) runs, if `parent` branches. */
 function conditionOver(parent: ts.Node, child: ts.Node): ts.Expression | undefined {
