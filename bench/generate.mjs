@@ -547,7 +547,11 @@ function tsconfig() {
 }
 
 /** The ESLint config of one bench variant; `tsconfigRootDir` is the directory the file is written to. */
-export function eslintConfig(kind, pluginPath, { files = ['**/*.ts'] } = {}) {
+/**
+ * `ruleOptions` (plugin kind only): options for map-race/no-unguarded-map-write on top of the
+ * recommended config's (the real part's monorepo row runs `{ workspace: 'off' }` beside it).
+ */
+export function eslintConfig(kind, pluginPath, { files = ['**/*.ts'], ruleOptions } = {}) {
   const require = createRequire(path.join(REPO_ROOT, 'package.json'));
   const tseslintUrl = pathToFileURL(require.resolve('typescript-eslint')).href;
   const lines = [
@@ -576,8 +580,17 @@ export function eslintConfig(kind, pluginPath, { files = ['**/*.ts'] } = {}) {
     lines.push(`  },`);
     lines.push(`];`);
   } else if (kind === 'plugin') {
+<<<<<<< HEAD
+    if (ruleOptions) {
+      const options = { ...{ interleaving: 'await' }, ...ruleOptions };
+      lines.push(`export default [typed, plugin.configs.recommended, { files: ${JSON.stringify(files)}, rules: { 'map-race/no-unguarded-map-write': ['error', ${JSON.stringify(options)}] } }];`);
+    } else {
+      lines.push(`export default [typed, plugin.configs.recommended];`);
+    }
+=======
     // Only the typed files: ESLint also lints a project's .js files, with espree and no type information.
     lines.push(`export default [typed, { ...plugin.configs.recommended, files: ${JSON.stringify(files)} }];`);
+>>>>>>> main
   } else if (kind === 'noop') {
     lines.push(`const noop = { meta: { type: 'problem', schema: [] }, create: () => ({}) };`);
     lines.push('');

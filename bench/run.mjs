@@ -13,7 +13,12 @@
 // Options:
 //   real     real TypeScript projects with their own dependencies installed, baseline / peer /
 //            plugin side by side like main: the bench's set (REAL_PROJECTS below: poolifier,
+<<<<<<< HEAD
+//            excalidraw, vitest's packages, the vscode-wasm monorepo with a workspace-reach-off
+//            config beside the plugin, each looked for under --field; one that is not
+=======
 //            excalidraw, pixijs, vitest's packages, each looked for under --field; one that is not
+>>>>>>> main
 //            checked out is skipped with how to get it), or the --real checkouts
 //   --only main,scaling,editor,profile,real   parts to run (default: main,scaling,editor,real)
 //   --real DIR           a real project's checkout instead of the bench's set (repeatable; its
@@ -22,6 +27,7 @@
 //                        two bench runs go on side by side without rewriting each other's files)
 //   --real-projects a,b  only these of the bench's set (poolifier, excalidraw, pixijs, vitest-packages)
 //   --real-patterns a,b  what the real part lints in a --real DIR, relative to it (default src)
+//   --real-project a,b   only these of the bench's real projects (by name, e.g. vscode-wasm-monorepo)
 //   --field DIR          where the bench's real projects are checked out (default $MAP_RACE_FIELD,
 //                        else ../field or ../../field beside this repository)
 //   --real-rounds N      rounds for the real part (default 3)
@@ -117,8 +123,12 @@ function parseArgs(argv) {
       case '--field': opts.field = path.resolve(val()); break;
       case '--before': opts.before = path.resolve(val()); break;
       case '--real-patterns': opts.realPatterns = list(val()); break;
+<<<<<<< HEAD
+      case '--real-project': opts.realProjects = list(val()); break;
+=======
       case '--real-projects': opts.realProjects = list(val()); break;
       case '--generated': opts.generated = path.resolve(val()); break;
+>>>>>>> main
       case '--real-rounds': opts.realRounds = num(val(), a); break;
       case '--size': opts.size = num(val(), a); break;
       case '--sizes': opts.sizes = list(val()).map((s) => num(s, a)); break;
@@ -641,6 +651,17 @@ const REAL_PROJECTS = [
     install: 'npx pnpm@9 install --ignore-scripts',
     patterns: ['packages'],
   },
+  {
+    // A monorepo (npm workspaces and tsconfig references, nothing built): the plugin's default
+    // workspace reach (`workspace: "auto"`) beside the same plugin with `workspace: "off"`.
+    name: 'vscode-wasm-monorepo',
+    dir: 'mono/vscode-wasm',
+    repo: 'https://github.com/microsoft/vscode-wasm',
+    commit: '98a3e1f21fbe8ce8dad8d7c0cbfc0bdbca490110',
+    install: 'npm install --ignore-scripts',
+    patterns: ['sync-api-common/src', 'sync-api-client/src', 'sync-api-service/src', 'wasm-kit/src', 'wasm-wasi-core/src', 'wasm-component-model/src'],
+    reachOff: true,
+  },
 ];
 const REAL_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 
@@ -684,11 +705,13 @@ async function realPart(opts, report) {
 async function realProject(opts, report, project) {
   const dir = project.path;
   console.log(`\n== real: ${project.name} at ${dir} (${project.patterns.join(', ')}), ${opts.realRounds} rounds, fresh process per run, alternating ==`);
-  const kinds = ['baseline', 'peer', ...(pluginBuilt() ? ['plugin'] : []), ...(opts.before ? ['before'] : [])];
+  const reachOff = project.reachOff && pluginBuilt();
+  const kinds = ['baseline', 'peer', ...(pluginBuilt() ? ['plugin'] : []), ...(reachOff ? ['plugin-reach-off'] : []), ...(opts.before ? ['before'] : [])];
   const configs = Object.fromEntries(kinds.map((kind) => [kind, path.join(dir, `eslint.map-race-bench.${kind}.config.mjs`)]));
   for (const kind of kinds) {
     const plugin = kind === 'before' ? opts.before : PLUGIN_PATH;
-    writeFileSync(configs[kind], eslintConfig(kind === 'before' ? 'plugin' : kind, plugin, { files: REAL_FILES }));
+    const ruleOptions = kind === 'plugin-reach-off' ? { workspace: 'off' } : undefined;
+    writeFileSync(configs[kind], eslintConfig(kind === 'before' || kind === 'plugin-reach-off' ? 'plugin' : kind, plugin, { files: REAL_FILES, ruleOptions }));
   }
   try {
     const runs = Object.fromEntries(kinds.map((k) => [k, []]));
@@ -717,6 +740,10 @@ async function realProject(opts, report, project) {
       const share = (med.plugin.timeMs - med.baseline.timeMs) / (med.peer.timeMs - med.baseline.timeMs);
       Object.assign(out, { ratio, share });
       console.log(`  plugin/baseline ${fmtX(ratio)}; (plugin − baseline)/(peer − baseline) ${share.toFixed(2)}; peak RSS plugin/baseline ${fmtX(med.plugin.rssKB / med.baseline.rssKB)}`);
+      if (med['plugin-reach-off']) {
+        out.reachRatio = med.plugin.timeMs / med['plugin-reach-off'].timeMs;
+        console.log(`  workspace reach: plugin/plugin-reach-off ${fmtX(out.reachRatio)} (the cost of workspace: "auto" over "off")`);
+      }
       if (med.before) {
         out.beforeRatio = med.before.timeMs / med.baseline.timeMs;
         console.log(`  before/baseline ${fmtX(out.beforeRatio)}; plugin/before ${fmtX(med.plugin.timeMs / med.before.timeMs)}`);

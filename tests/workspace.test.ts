@@ -14,6 +14,7 @@ import { lintFixture } from './harness/analysistest.js';
 import { parseJsonOutput, runCli } from './harness/cli.js';
 import { createConfig, findingsForFile } from '../dist/lib/index.js';
 import { DEFAULTS } from '../dist/rules/options.js';
+import { workspaceView } from '../dist/lib/workspace/programs.js';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures');
 const references = path.join(fixtures, 'workspace-references');
@@ -143,5 +144,27 @@ describe('the cached workspace view', () => {
     }
     const third = commonProgram(dir, new Map([[file, text]]), second);
     assert.deepEqual(linesOf(third, file), []);
+  });
+
+  it('serves another linted program with the same files from the same view programs, and rebuilds them otherwise', () => {
+    const dir = copyOf(references);
+    const file = path.join(dir, 'common/connection.ts');
+    const first = commonProgram(dir, new Map());
+    // Another program holding the very same source files (as the project service's projects share unchanged files).
+    const again = commonProgram(dir, new Map(), first);
+    assert.notEqual(again, first);
+    const views = [workspaceView(first, []).programs, workspaceView(again, []).programs];
+    assert.equal(views[0].length, 2);
+    assert.ok(views[1].length === 2 && views[1].every((program, index) => program === views[0][index]), 'the same program objects');
+    assert.deepEqual(linesOf(again, file), [31, 36, 42]);
+    // A program that parsed the same texts itself: a fresh build would take its files, so the view is rebuilt (same findings).
+    const reparsed = commonProgram(dir, new Map());
+    assert.ok(workspaceView(reparsed, []).programs.every((program) => !views[0].includes(program)));
+    assert.deepEqual(linesOf(reparsed, file), [31, 36, 42]);
+    const edited = commonProgram(dir, new Map([[file, `// one\n${fs.readFileSync(file, 'utf8')}`]]), again);
+    const rebuilt = workspaceView(edited, []).programs;
+    assert.equal(rebuilt.length, 2);
+    assert.ok(rebuilt.every((program) => !views[0].includes(program)));
+    assert.deepEqual(linesOf(edited, file), [32, 37, 43]);
   });
 });

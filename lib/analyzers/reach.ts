@@ -10,7 +10,7 @@ import { interleavingAnalyzer } from './interleaving.js';
 import { mutationsAnalyzer, type MapWrite } from './mutations.js';
 import { ownershipAnalyzer, THIS_PARAMETER, type Ownership, type OwnershipScope } from './ownership.js';
 import type { Unit } from './syntax.js';
-import { positionLabel, skipParens } from '../util/ast.js';
+import { outermostWrapper, positionLabel, skipParens } from '../util/ast.js';
 import { projectDirOf } from '../workspace/boundaries.js';
 import { ELEMENT_CALLBACKS } from './valueflow.js';
 import { isOneShotListener } from '../util/listeners.js';
@@ -405,13 +405,35 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
 
     /**
      * Whether the code a settled promise resumes holds a lock: its function is the callback
-     * of an exclusive lock (`locks.request('k', async () => { await reply; … })`). A lock
-     * its callers hold is not seen.
+     * of an exclusive lock (`locks.request('k', async () => { await reply; … })`), or a local
+     * function every use of whose name is as such a callback (`locks.request('k', open)`,
+     * `mutex.runExclusive(open)`). A lock its callers hold otherwise is not seen.
      */
     const heldByWaiter = (edge: Edge): boolean => {
-      const holder = edge.to.node.parent;
+      const fn = edge.to.node;
+      if (isLockCallback(fn)) return true;
+      const holder = outermostWrapper(fn).parent;
+      const declaration = ts.isFunctionDeclaration(fn) ? fn : holder && ts.isVariableDeclaration(holder) ? holder : undefined;
+      const name = declaration?.name;
+      if (!declaration || !name || !ts.isIdentifier(name)) return false;
+      const symbol = checker.getSymbolAtLocation(name);
+      const scope = ts.findAncestor(declaration.parent, (node) => ts.isBlock(node) || ts.isSourceFile(node));
+      // An exported function may be called from other files, outside any lock.
+      if (!symbol || !scope || (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Export) !== 0) return false;
+      const uses: ts.Identifier[] = [];
+      const visit = (node: ts.Node): void => {
+        if (ts.isIdentifier(node) && node !== name && node.text === name.text && checker.getSymbolAtLocation(node) === symbol) uses.push(node);
+        ts.forEachChild(node, visit);
+      };
+      visit(scope);
+      return uses.length > 0 && uses.every((use) => isLockCallback(use));
+    };
+
+    /** Whether `node` is an argument that an exclusive lock calls back (`locks.request('k', node)`). */
+    const isLockCallback = (node: ts.Node): boolean => {
+      const holder = outermostWrapper(node).parent;
       if (!holder || !(ts.isCallExpression(holder) || ts.isNewExpression(holder))) return false;
-      const index = holder.arguments?.findIndex((argument) => skipParens(argument) === edge.to.node) ?? -1;
+      const index = holder.arguments?.findIndex((argument) => skipParens(argument) === node) ?? -1;
       return index >= 0 && guards.callbackLock(holder, index)?.kind === 'exclusive';
     };
 

@@ -6,7 +6,7 @@ import { isFunctionWithBody, outermostWrapper, PROMISE_METHODS, returnedExpressi
 import { isLibraryDeclaration } from '../util/types.js';
 import { flowSitesAnalyzer } from './flowsites.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
-import { invocationNames, promiseOfExecutor, valueFlowAnalyzer } from './valueflow.js';
+import { ELEMENT_READS, invocationNames, isWithResolversCall, promiseOfExecutor, valueFlowAnalyzer } from './valueflow.js';
 
 /**
  * settlement: the code that runs because a call settles a promise. A message handler
@@ -22,7 +22,12 @@ import { invocationNames, promiseOfExecutor, valueFlowAnalyzer } from './valuefl
  * resolver was called on), passed through `await` and `then` chains, up to a few steps deep; each
  * `await` it reaches is a continuation that resumes after that `await`, and an async
  * function resumed so settles its own promise, so its callers' awaits resume too. A promise
- * stored in a collection, or made by `Promise.withResolvers()`, is not followed yet. Asked only for unresolved calls of functions the reach walk visits; answers are kept across programs while the files they consulted are unchanged.
+ * stored in a collection (`pending.set(id, p)`, `queue.push(p)`) is followed to where the same
+ * collection hands it back (`await pending.get(id)`, `queue.shift()`). `Promise.withResolvers()`
+ * makes a promise with its resolvers beside it: a call of its `resolve`/`reject` (by member,
+ * destructured, or kept in a collection) settles its `promise` member, followed the same way.
+ * Asked only for unresolved calls of functions the reach walk visits; answers are kept across
+ * programs while the files they consulted are unchanged.
  */
 export const settlementAnalyzer = defineAnalyzer<Settlement>({
   name: 'settlement',
@@ -42,7 +47,9 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
       return tracker.memoize(cache, call, call, () => {
         if (!mayBeResolverCall(call)) return [];
         const holders = holdersOf(call);
-        return settledPromisesOf(call).flatMap(({ promise, outcome }) => followPromise(promise, outcome, 0, holders));
+        return settledPromisesOf(call).flatMap(({ promise, outcome }) =>
+          isWithResolversCall(promise) ? followDeferred(promise, outcome, 0) : followPromise(promise, outcome, 0, holders),
+        );
       });
     };
 
@@ -53,8 +60,8 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
      */
     let escaping: boolean | undefined;
     const hasEscapingResolvers = (): boolean => {
-      recordUsage([], [sites.probe('invoke', 'Promise')]);
-      return (escaping ??= sites.sites('invoke', 'Promise').some((site) => {
+      recordUsage([], [sites.probe('invoke', 'Promise'), sites.probe('invoke', 'withResolvers')]);
+      return (escaping ??= sites.sites('invoke', 'withResolvers').length > 0 || sites.sites('invoke', 'Promise').some((site) => {
         const executor = site.node.arguments?.[0] && skipParens(site.node.arguments[0]);
         return executor !== undefined && isFunctionWithBody(executor) && executor.parameters.slice(0, 2).some((parameter) => ts.isIdentifier(parameter.name) && escapesExecutor(parameter.name, executor));
       }));
@@ -72,10 +79,16 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
       return signatures.length > 0 && signatures.every((signature) => (checker.getReturnTypeOfSignature(signature).flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Any)) !== 0);
     };
 
-    /** The `new Promise(…)` expressions whose resolver (`resolve`, the executor's first parameter) or rejecter the call's callee can be. */
-    const settledPromisesOf = (call: ts.CallExpression): { promise: ts.NewExpression; outcome: Outcome }[] => {
-      const found: { promise: ts.NewExpression; outcome: Outcome }[] = [];
+    /**
+     * The `new Promise(…)` expressions whose resolver (`resolve`, the executor's first parameter)
+     * or rejecter the call's callee can be, and the `Promise.withResolvers()` calls whose.
+     */
+    const settledPromisesOf = (call: ts.CallExpression): { promise: ts.NewExpression | ts.CallExpression; outcome: Outcome }[] => {
+      const found: { promise: ts.NewExpression | ts.CallExpression; outcome: Outcome }[] = [];
       for (const origin of valueflow.originsOf(call.expression)) {
+        for (const deferred of deferredsOf(origin)) {
+          if (!found.some((known) => known.promise === deferred.promise && known.outcome === deferred.outcome)) found.push(deferred);
+        }
         const parameter = ts.isIdentifier(origin) && ts.isParameter(origin.parent) ? origin.parent : undefined;
         const executor = parameter?.parent;
         const promise = executor && promiseOfExecutor(executor);
@@ -86,8 +99,29 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
       return found;
     };
 
-    const isGlobalPromise = (promise: ts.NewExpression): boolean => {
-      const symbol = checker.getSymbolAtLocation(promise.expression);
+    /**
+     * Value flow ends a `Promise.withResolvers()` resolver at the place it is taken from: `d.resolve`
+     * (the calls `d` can be) or `const { resolve } = d` (the binding's initializer).
+     */
+    const deferredsOf = (origin: ts.Expression): { promise: ts.CallExpression; outcome: Outcome }[] => {
+      let holder: ts.Expression | undefined;
+      let name: string | undefined;
+      if (ts.isPropertyAccessExpression(origin)) {
+        holder = origin.expression;
+        name = origin.name.text;
+      } else if (ts.isIdentifier(origin) && ts.isBindingElement(origin.parent) && ts.isVariableDeclaration(origin.parent.parent.parent)) {
+        holder = origin.parent.parent.parent.initializer;
+        const key = origin.parent.propertyName ?? origin;
+        name = ts.isIdentifier(key) ? key.text : undefined;
+      }
+      if (!holder || (name !== 'resolve' && name !== 'reject')) return [];
+      const outcome: Outcome = name === 'resolve' ? 'fulfilled' : 'rejected';
+      return valueflow.originsOf(holder).filter(isWithResolversCall).filter(isGlobalPromise).map((promise) => ({ promise, outcome }));
+    };
+
+    const isGlobalPromise = (promise: ts.NewExpression | ts.CallExpression): boolean => {
+      const callee = skipParens(promise.expression);
+      const symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.expression : callee);
       return (symbol?.declarations ?? []).some((declaration) => isLibraryDeclaration(program, declaration));
     };
 
@@ -118,9 +152,63 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
         return returning ? callersOf(returning, outcome, depth) : [];
       }
       if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name)) {
-        return usesOf(parent.name, outcome, depth);
+        return usesOf(parent.name, (use) => followPromise(use, outcome, depth + 1));
       }
-      return [];
+      return collectionReads(node, parent).flatMap((read) => followPromise(read, outcome, depth + 1));
+    };
+
+    /**
+     * Where a `Promise.withResolvers()` result goes from `expression`, and the continuations its
+     * `promise` member meets: `d.promise`, `const { promise } = d`, and `d` kept in a variable or a collection.
+     */
+    const followDeferred = (expression: ts.Expression, outcome: Outcome, depth: number): Continuation[] => {
+      if (depth > MAX_DEPTH) return [];
+      recordUsage([expression.getSourceFile()]);
+      const { node, parent } = outermostWrapper(expression);
+      if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
+        return parent.name.text === 'promise' ? followPromise(parent, outcome, depth) : [];
+      }
+      if (ts.isVariableDeclaration(parent) && parent.initializer === node) {
+        if (ts.isIdentifier(parent.name)) return usesOf(parent.name, (use) => followDeferred(use, outcome, depth + 1));
+        const element = ts.isObjectBindingPattern(parent.name) ? parent.name.elements.find((e) => memberKey(e) === 'promise') : undefined;
+        return element && ts.isIdentifier(element.name) ? usesOf(element.name, (use) => followPromise(use, outcome, depth + 1)) : [];
+      }
+      if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === node)) {
+        const returning = ts.isArrowFunction(parent) ? parent : ts.findAncestor(parent, isFunctionWithBody);
+        return returning ? callSitesOf(returning).flatMap((site) => followDeferred(site, outcome, depth + 1)) : [];
+      }
+      return collectionReads(node, parent).flatMap((read) => followDeferred(read, outcome, depth + 1));
+    };
+
+    /**
+     * `pending.set(id, value)`, `queue.push(value)`, `set.add(value)`: the reads that hand an
+     * element of the same collection back (`pending.get(id)`, `queue.shift()`), the collection
+     * told by the checker's symbol of the variable or property holding it.
+     */
+    const collectionReads = (node: ts.Expression, parent: ts.Node): ts.CallExpression[] => {
+      if (!ts.isCallExpression(parent) || !parent.arguments.includes(node)) return [];
+      const callee = skipParens(parent.expression);
+      if (!ts.isPropertyAccessExpression(callee) || !COLLECTION_STORES.has(callee.name.text)) return [];
+      if (callee.name.text === 'set' && parent.arguments[1] !== node) return [];
+      const collection = collectionSymbol(callee.expression);
+      if (!collection) return [];
+      const found: ts.CallExpression[] = [];
+      for (const method of ELEMENT_READS) {
+        recordUsage([], [sites.probe('invoke', method)]);
+        for (const site of sites.sites('invoke', method)) {
+          const read = site.node;
+          if (!ts.isCallExpression(read)) continue;
+          const reader = skipParens(read.expression);
+          if (ts.isPropertyAccessExpression(reader) && collectionSymbol(reader.expression) === collection) found.push(read);
+        }
+      }
+      return found;
+    };
+
+    const collectionSymbol = (expression: ts.Expression): ts.Symbol | undefined => {
+      const node = skipParens(expression);
+      const symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(node) ? node.name : node);
+      return symbol && !(symbol.declarations ?? []).some((declaration) => isLibraryDeclaration(program, declaration)) ? symbol : undefined;
     };
 
     /**
@@ -159,14 +247,16 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
     /** The calls of a function that returns the promise: each call's value is the promise. */
     const callersOf = (fn: FunctionWithBody, outcome: Outcome, depth: number): Continuation[] => {
       if (!isFunctionWithBody(fn) || ts.isSourceFile(fn) || (!isAsync(fn) && !returnedExpressions(fn).length)) return [];
-      const found: Continuation[] = [];
+      return callSitesOf(fn).flatMap((site) => followPromise(site, outcome, depth + 1));
+    };
+
+    /** The calls of `fn`, found by its names and checked by value flow. */
+    const callSitesOf = (fn: FunctionWithBody): ts.CallExpression[] => {
+      const found: ts.CallExpression[] = [];
       for (const name of invocationNames(fn)) {
-        const probe = sites.probe('invoke', name);
-        recordUsage([], [probe]);
+        recordUsage([], [sites.probe('invoke', name)]);
         for (const site of sites.sites('invoke', name)) {
-          if (!ts.isCallExpression(site.node)) continue;
-          if (!valueflow.functionsOf(site.node.expression).some((target) => target.unit.node === fn)) continue;
-          found.push(...followPromise(site.node, outcome, depth + 1));
+          if (ts.isCallExpression(site.node) && valueflow.functionsOf(site.node.expression).some((target) => target.unit.node === fn)) found.push(site.node);
         }
       }
       return found;
@@ -213,15 +303,15 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
       return reads;
     };
 
-    /** A local or module variable holding the promise: every read of it in its scope. */
-    const usesOf = (name: ts.Identifier, outcome: Outcome, depth: number): Continuation[] => {
+    /** A local or module variable holding the promise: what `follow` finds from every read of it in its scope. */
+    const usesOf = (name: ts.Identifier, follow: (use: ts.Identifier) => Continuation[]): Continuation[] => {
       const symbol = checker.getSymbolAtLocation(name);
       const scope = ts.findAncestor(name.parent, (node) => isFunctionWithBody(node) || ts.isSourceFile(node));
       if (!symbol || !scope) return [];
       const found: Continuation[] = [];
       const visit = (node: ts.Node): void => {
         if (ts.isIdentifier(node) && node !== name && node.text === name.text && checker.getSymbolAtLocation(node) === symbol) {
-          found.push(...followPromise(node, outcome, depth + 1));
+          found.push(...follow(node));
         }
         ts.forEachChild(node, visit);
       };
@@ -287,6 +377,15 @@ function insideTry(node: ts.Node, owner: ts.Node | undefined): boolean {
     if (ts.isBlock(current) && ts.isTryStatement(current.parent) && current.parent.tryBlock === current) return true;
   }
   return false;
+}
+
+/** The calls that put a value in a collection. */
+const COLLECTION_STORES: ReadonlySet<string> = new Set(['set', 'push', 'unshift', 'add']);
+
+/** A binding element's property name: `promise` in `{ promise }` and `{ promise: p }`. */
+function memberKey(element: ts.BindingElement): string | undefined {
+  const key = element.propertyName ?? element.name;
+  return ts.isIdentifier(key) ? key.text : undefined;
 }
 
 /** How many returns, chains and variables a promise is followed through. */

@@ -233,7 +233,7 @@ const MAX_STEPS = 4000;
 /** Library methods that call their callback with the receiver's elements (its first parameter; `reduce`'s second). */
 export const ELEMENT_CALLBACKS: ReadonlySet<string> = new Set(['forEach', 'map', 'filter', 'find', 'findLast', 'findIndex', 'some', 'every', 'flatMap', 'sort']);
 /** Calls that return an element of their receiver. */
-const ELEMENT_READS = new Set(['get', 'shift', 'pop', 'at', 'find', 'findLast']);
+export const ELEMENT_READS: ReadonlySet<string> = new Set(['get', 'shift', 'pop', 'at', 'find', 'findLast']);
 
 /** One backward walk: every place it visits once, the functions it finds, and what it consulted. */
 class Search {
@@ -261,6 +261,18 @@ class Search {
   origins(): readonly ts.Expression[] {
     recordUsage(this.#files, this.#probes);
     return [...this.#origins];
+  }
+
+  /**
+   * In "origins" mode, `d.resolve` or `const { resolve } = d` where `d` is a
+   * `Promise.withResolvers()` result: the resolver is library code, so the walk ends at the
+   * place it is taken from, and settlement reads the promise and the outcome from there.
+   */
+  #resolverOfDeferred(receiver: ts.Expression, name: string, place: ts.Expression): boolean {
+    if (this.#mode !== 'origins' || (name !== 'resolve' && name !== 'reject')) return false;
+    if (!originsOf(this.#context, receiver).some(isWithResolversCall)) return false;
+    this.#origins.add(place);
+    return true;
   }
 
   /** In "origins" mode, an allocation or a library value ends the walk as an origin. */
@@ -348,6 +360,7 @@ class Search {
     if (ts.isIdentifier(node)) {
       this.symbol(this.#symbolAt(node), trail);
     } else if (ts.isPropertyAccessExpression(node)) {
+      if (this.#resolverOfDeferred(node.expression, node.name.text, node)) return;
       this.property(node.expression, node.name.text, this.#symbolAt(node.name), trail);
     } else if (ts.isElementAccessExpression(node)) {
       this.elementAccess(node, trail);
@@ -477,6 +490,7 @@ class Search {
     const holder = pattern.parent;
     const key = ts.isObjectBindingPattern(pattern) ? memberName(element.propertyName ?? (ts.isIdentifier(element.name) ? element.name : undefined)) : undefined;
     const project = (source: ts.Expression): void => {
+      if (key !== undefined && ts.isIdentifier(element.name) && this.#resolverOfDeferred(source, key, element.name)) return;
       if (ts.isArrayBindingPattern(pattern)) this.elements(source, trail);
       else if (key !== undefined) this.property(source, key, undefined, trail);
     };
@@ -568,10 +582,36 @@ class Search {
   property(receiver: ts.Expression, name: string, symbol: ts.Symbol | undefined, trail: Trail | undefined): void {
     const checker = this.#context.checker;
     const property = symbol ?? checker.getPropertyOfType(checker.getTypeAtLocation(receiver), name);
+    if (property && this.#passedLibraryValuesOnly(receiver, property, name)) return;
     const known = this.#found.size;
     if (property) this.propertySymbol(property, name, trail);
     this.publishedMember(receiver, name, trail);
     if (this.#found.size === known) this.proxiedMember(receiver, trail);
+  }
+
+  /**
+   * `port.addEventListener(…)` on a parameter typed by a project interface (`MessageEndpoint`)
+   * that every call passes a library object for (`endpoint.replace(data.port)` with a
+   * `MessagePort`, by the argument's type where it is passed, narrowed by `instanceof`): the
+   * member is the library's, not every project implementation of the interface. Only for a
+   * parameter nothing reassigns and whose function has calls the walk finds.
+   */
+  #passedLibraryValuesOnly(receiver: ts.Expression, property: ts.Symbol, name: string): boolean {
+    const node = skipParens(receiver);
+    if (!ts.isIdentifier(node) || isLibrarySymbol(this.#context.program, property)) return false;
+    const symbol = this.#symbolAt(node);
+    const parameters = symbol?.declarations ?? [];
+    if (parameters.length !== 1 || !ts.isParameter(parameters[0]!) || !ts.isIdentifier(parameters[0].name)) return false;
+    if (this.#sites('assign', node.text).some((site) => this.#symbolAt(site.target) === symbol)) return false;
+    const passed = this.argumentsOf(parameters[0]);
+    const checker = this.#context.checker;
+    return (
+      passed.length > 0 &&
+      passed.every(({ argument }) => {
+        const member = checker.getNonNullableType(checker.getTypeAtLocation(argument)).getProperty(name);
+        return member !== undefined && isLibrarySymbol(this.#context.program, member);
+      })
+    );
   }
 
   /**
@@ -895,6 +935,13 @@ export function promiseOfExecutor(callback: ts.Node): ts.NewExpression | undefin
   if (!holder || !ts.isNewExpression(holder) || !holder.arguments?.[0] || skipParens(holder.arguments[0]) !== callback) return undefined;
   const callee = skipParens(holder.expression);
   return ts.isIdentifier(callee) && callee.text === 'Promise' ? holder : undefined;
+}
+
+/** `Promise.withResolvers()`: a promise made with its resolver and rejecter beside it, as `{ promise, resolve, reject }`. */
+export function isWithResolversCall(node: ts.Node): node is ts.CallExpression {
+  if (!ts.isCallExpression(node)) return false;
+  const callee = skipParens(node.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'withResolvers' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise';
 }
 
 /** The names a call of `fn` can use: its own name, its variable's or property's, its class's for a constructor. */

@@ -36,7 +36,14 @@ export function registerPrograms(programs: Iterable<readonly [string, tsTypes.Pr
 }
 
 const views = new WeakMap<tsTypes.Program, WorkspaceView>();
-const built = new Map<string, { readonly program: tsTypes.Program; readonly forProgram: tsTypes.Program }>();
+
+/** A view program, the linted program it was built for, and the version of each file it read from disk. */
+interface Built {
+  readonly program: tsTypes.Program;
+  forProgram: tsTypes.Program;
+  readonly fromDisk: ReadonlyMap<string, string>;
+}
+const built = new Map<string, Built>();
 const EMPTY: WorkspaceView = { programs: [] };
 
 /** The view of `program` (see above); empty for a program outside any monorepo or without a tsconfig. */
@@ -128,13 +135,42 @@ function contextTest(contextNames: readonly string[]): (fileName: string) => boo
   };
 }
 
-/** Builds (or rebuilds, from its last build) the program of a project for the view of `linted`. */
+/**
+ * Builds (or rebuilds, from its last build) the program of a project for the view of `linted`.
+ * The last build serves another linted program as it is when that program holds the same
+ * source files (the same objects: typescript-eslint's project service shares unchanged files
+ * between its projects) and the rest are unchanged on disk: the linted programs of one lint run
+ * then share their dependents' view programs, each built and analysed once.
+ */
 function viewProgram(layout: Layout, project: Project, linted: tsTypes.Program): tsTypes.Program {
   const previous = built.get(project.configFile);
-  if (previous && previous.forProgram === linted) return previous.program;
-  const program = createWorkspaceProgram(layout, project.parsed, { linted, oldProgram: previous?.program });
-  built.set(project.configFile, { program, forProgram: linted });
+  if (previous && (previous.forProgram === linted || sameFiles(previous, linted))) {
+    previous.forProgram = linted;
+    return previous.program;
+  }
+  const fromDisk = new Map<string, string>();
+  const program = createWorkspaceProgram(layout, project.parsed, { linted, oldProgram: previous?.program, fileShared: (fileName, stamp) => fromDisk.set(fileName, stamp) });
+  built.set(project.configFile, { program, forProgram: linted, fromDisk });
   return program;
+}
+
+/**
+ * Whether a view program is what building it for `linted` would give: each of its files that
+ * `linted` holds is that very file, and each other file was read from disk and is unchanged
+ * there. (A file taken from the program it was built for, which `linted` does not hold, would
+ * now be read from disk: rebuild.)
+ */
+function sameFiles(previous: Built, linted: tsTypes.Program): boolean {
+  for (const file of previous.program.getSourceFiles()) {
+    const current = linted.getSourceFile(file.fileName);
+    if (current) {
+      if (current !== file) return false;
+    } else {
+      const stamp = previous.fromDisk.get(file.fileName);
+      if (stamp === undefined || stampOf(file.fileName) !== stamp) return false;
+    }
+  }
+  return true;
 }
 
 export interface WorkspaceProgramOptions {
@@ -143,6 +179,8 @@ export interface WorkspaceProgramOptions {
   readonly oldProgram?: tsTypes.Program;
   /** Called for every file parsed (not taken from the linted program or the shared files). */
   readonly fileParsed?: (fileName: string) => void;
+  /** Called for every file read from disk (parsed now or shared), with its version on disk. */
+  readonly fileShared?: (fileName: string, stamp: string) => void;
 }
 
 /**
@@ -163,7 +201,7 @@ export function createWorkspaceProgram(layout: Layout | undefined, parsed: tsTyp
       if (sameParse(linted, settings)) return linted;
       return ts.createSourceFile(fileName, linted.text, { ...settings, jsDocParsingMode: host.jsDocParsingMode }, true);
     }
-    return sharedSourceFile(fileName, settings, host.jsDocParsingMode!, () => {
+    return sharedSourceFile(fileName, settings, host.jsDocParsingMode!, options.fileShared, () => {
       const file = readFromDisk(fileName, languageVersionOrOptions, onError, shouldCreate);
       if (file) options.fileParsed?.(fileName);
       return file;
@@ -208,10 +246,12 @@ function sharedSourceFile(
   fileName: string,
   settings: tsTypes.CreateSourceFileOptions,
   jsDoc: tsTypes.JSDocParsingMode,
+  shared: ((fileName: string, stamp: string) => void) | undefined,
   parse: () => tsTypes.SourceFile | undefined,
 ): tsTypes.SourceFile | undefined {
   const key = `${fileName}\0${settings.languageVersion}\0${settings.impliedNodeFormat ?? ''}\0${jsDoc}`;
   const stamp = stampOf(fileName);
+  shared?.(fileName, stamp);
   const known = sharedFiles.get(key);
   if (known && known.stamp === stamp) return known.file;
   const file = parse();
