@@ -580,17 +580,14 @@ export function eslintConfig(kind, pluginPath, { files = ['**/*.ts'], ruleOption
     lines.push(`  },`);
     lines.push(`];`);
   } else if (kind === 'plugin') {
-<<<<<<< HEAD
+    // Only the typed files: ESLint also lints a project's .js files, with espree and no type information.
+    const recommended = `{ ...plugin.configs.recommended, files: ${JSON.stringify(files)} }`;
     if (ruleOptions) {
       const options = { ...{ interleaving: 'await' }, ...ruleOptions };
-      lines.push(`export default [typed, plugin.configs.recommended, { files: ${JSON.stringify(files)}, rules: { 'map-race/no-unguarded-map-write': ['error', ${JSON.stringify(options)}] } }];`);
+      lines.push(`export default [typed, ${recommended}, { files: ${JSON.stringify(files)}, rules: { 'map-race/no-unguarded-map-write': ['error', ${JSON.stringify(options)}] } }];`);
     } else {
-      lines.push(`export default [typed, plugin.configs.recommended];`);
+      lines.push(`export default [typed, ${recommended}];`);
     }
-=======
-    // Only the typed files: ESLint also lints a project's .js files, with espree and no type information.
-    lines.push(`export default [typed, { ...plugin.configs.recommended, files: ${JSON.stringify(files)} }];`);
->>>>>>> main
   } else if (kind === 'noop') {
     lines.push(`const noop = { meta: { type: 'problem', schema: [] }, create: () => ({}) };`);
     lines.push('');

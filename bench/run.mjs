@@ -13,21 +13,17 @@
 // Options:
 //   real     real TypeScript projects with their own dependencies installed, baseline / peer /
 //            plugin side by side like main: the bench's set (REAL_PROJECTS below: poolifier,
-<<<<<<< HEAD
-//            excalidraw, vitest's packages, the vscode-wasm monorepo with a workspace-reach-off
+//            excalidraw, pixijs, vitest's packages, the vscode-wasm monorepo with a workspace-reach-off
 //            config beside the plugin, each looked for under --field; one that is not
-=======
-//            excalidraw, pixijs, vitest's packages, each looked for under --field; one that is not
->>>>>>> main
 //            checked out is skipped with how to get it), or the --real checkouts
 //   --only main,scaling,editor,profile,real   parts to run (default: main,scaling,editor,real)
 //   --real DIR           a real project's checkout instead of the bench's set (repeatable; its
 //                        tsconfig files are found by the project service)
 //   --generated DIR      where the generated projects go (default bench/generated; another DIR lets
 //                        two bench runs go on side by side without rewriting each other's files)
-//   --real-projects a,b  only these of the bench's set (poolifier, excalidraw, pixijs, vitest-packages)
+//   --real-projects a,b  only these of the bench's set (poolifier, excalidraw, pixijs, vitest-packages,
+//                        vscode-wasm-monorepo)
 //   --real-patterns a,b  what the real part lints in a --real DIR, relative to it (default src)
-//   --real-project a,b   only these of the bench's real projects (by name, e.g. vscode-wasm-monorepo)
 //   --field DIR          where the bench's real projects are checked out (default $MAP_RACE_FIELD,
 //                        else ../field or ../../field beside this repository)
 //   --real-rounds N      rounds for the real part (default 3)
@@ -123,12 +119,8 @@ function parseArgs(argv) {
       case '--field': opts.field = path.resolve(val()); break;
       case '--before': opts.before = path.resolve(val()); break;
       case '--real-patterns': opts.realPatterns = list(val()); break;
-<<<<<<< HEAD
-      case '--real-project': opts.realProjects = list(val()); break;
-=======
       case '--real-projects': opts.realProjects = list(val()); break;
       case '--generated': opts.generated = path.resolve(val()); break;
->>>>>>> main
       case '--real-rounds': opts.realRounds = num(val(), a); break;
       case '--size': opts.size = num(val(), a); break;
       case '--sizes': opts.sizes = list(val()).map((s) => num(s, a)); break;
