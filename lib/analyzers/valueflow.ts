@@ -229,6 +229,13 @@ function globalPropertyName(expression: ts.Expression): string | undefined {
 
 /** Work bounds for one query: beyond them the answer is what was found so far. */
 const MAX_STEPS = 4000;
+/**
+ * How deeply expressions may nest in one path of a query. The search is depth-first, and each
+ * step through a parameter, a call's result or a return adds a few frames (and the checker's
+ * own); a chain of hundreds of such steps overflowed the stack (a `RangeError` that failed the
+ * whole function). Beyond this depth a path ends with what it found, as beyond MAX_STEPS.
+ */
+const MAX_DEPTH = 200;
 
 /** Library methods that call their callback with the receiver's elements (its first parameter; `reduce`'s second). */
 export const ELEMENT_CALLBACKS: ReadonlySet<string> = new Set(['forEach', 'map', 'filter', 'find', 'findLast', 'findIndex', 'some', 'every', 'flatMap', 'sort']);
@@ -247,6 +254,7 @@ class Search {
   readonly #files = new Set<ts.SourceFile>();
   readonly #probes = new Set<Probe>();
   #steps = 0;
+  #depth = 0;
 
   constructor(context: FlowContext, mode: 'functions' | 'origins') {
     this.#context = context;
@@ -346,6 +354,16 @@ class Search {
   }
 
   expression(expression: ts.Expression, trail: Trail | undefined): void {
+    if (this.#depth >= MAX_DEPTH) return;
+    this.#depth++;
+    try {
+      this.#expressionStep(expression, trail);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  #expressionStep(expression: ts.Expression, trail: Trail | undefined): void {
     const node = skipParens(expression);
     if (!this.#first(node)) return;
     this.#files.add(node.getSourceFile());
