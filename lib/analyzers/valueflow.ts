@@ -234,8 +234,11 @@ const MAX_STEPS = 4000;
  * step through a parameter, a call's result or a return adds a few frames (and the checker's
  * own); a chain of hundreds of such steps overflowed the stack (a `RangeError` that failed the
  * whole function). Beyond this depth a path ends with what it found, as beyond MAX_STEPS.
+ * Counted over every search on the stack: a search asks for another's answer
+ * (`#resolverOfDeferred` → `originsOf`), and their paths nest on the same stack.
  */
 const MAX_DEPTH = 200;
+let searchDepth = 0;
 
 /** Library methods that call their callback with the receiver's elements (its first parameter; `reduce`'s second). */
 export const ELEMENT_CALLBACKS: ReadonlySet<string> = new Set(['forEach', 'map', 'filter', 'find', 'findLast', 'findIndex', 'some', 'every', 'flatMap', 'sort']);
@@ -254,7 +257,6 @@ class Search {
   readonly #files = new Set<ts.SourceFile>();
   readonly #probes = new Set<Probe>();
   #steps = 0;
-  #depth = 0;
 
   constructor(context: FlowContext, mode: 'functions' | 'origins') {
     this.#context = context;
@@ -354,12 +356,12 @@ class Search {
   }
 
   expression(expression: ts.Expression, trail: Trail | undefined): void {
-    if (this.#depth >= MAX_DEPTH) return;
-    this.#depth++;
+    if (searchDepth >= MAX_DEPTH) return;
+    searchDepth++;
     try {
       this.#expressionStep(expression, trail);
     } finally {
-      this.#depth--;
+      searchDepth--;
     }
   }
 
