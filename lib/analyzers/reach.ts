@@ -10,7 +10,7 @@ import { interleavingAnalyzer } from './interleaving.js';
 import { mutationsAnalyzer, type MapWrite } from './mutations.js';
 import { ownershipAnalyzer, THIS_PARAMETER, type Ownership, type OwnershipScope } from './ownership.js';
 import type { Unit } from './syntax.js';
-import { outermostWrapper, positionLabel, skipParens } from '../util/ast.js';
+import { outermostWrapper, positionLabel, referencesTo, skipParens } from '../util/ast.js';
 import { projectDirOf } from '../workspace/boundaries.js';
 import { ELEMENT_CALLBACKS } from './valueflow.js';
 import { isOneShotListener } from '../util/listeners.js';
@@ -420,12 +420,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       const scope = ts.findAncestor(declaration.parent, (node) => ts.isBlock(node) || ts.isSourceFile(node));
       // An exported function may be called from other files, outside any lock.
       if (!symbol || !scope || (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Export) !== 0) return false;
-      const uses: ts.Identifier[] = [];
-      const visit = (node: ts.Node): void => {
-        if (ts.isIdentifier(node) && node !== name && node.text === name.text && checker.getSymbolAtLocation(node) === symbol) uses.push(node);
-        ts.forEachChild(node, visit);
-      };
-      visit(scope);
+      const uses = referencesTo(name, symbol, scope, checker);
       return uses.length > 0 && uses.every((use) => isLockCallback(use));
     };
 

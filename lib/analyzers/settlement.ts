@@ -2,7 +2,7 @@ import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { CrossProgramCache, DependencyTracker, recordUsage, type Probe } from '../analysis/cross-program-cache.js';
 import { configKey } from '../analysis/config.js';
-import { isFunctionWithBody, outermostWrapper, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
+import { isFunctionWithBody, outermostWrapper, PROMISE_METHODS, referencesTo, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration } from '../util/types.js';
 import { flowSitesAnalyzer } from './flowsites.js';
 import { syntaxAnalyzer, type Unit } from './syntax.js';
@@ -111,8 +111,7 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
         name = origin.name.text;
       } else if (ts.isIdentifier(origin) && ts.isBindingElement(origin.parent) && ts.isVariableDeclaration(origin.parent.parent.parent)) {
         holder = origin.parent.parent.parent.initializer;
-        const key = origin.parent.propertyName ?? origin;
-        name = ts.isIdentifier(key) ? key.text : undefined;
+        name = memberKey(origin.parent);
       }
       if (!holder || (name !== 'resolve' && name !== 'reject')) return [];
       const outcome: Outcome = name === 'resolve' ? 'fulfilled' : 'rejected';
@@ -308,15 +307,7 @@ export const settlementAnalyzer = defineAnalyzer<Settlement>({
       const symbol = checker.getSymbolAtLocation(name);
       const scope = ts.findAncestor(name.parent, (node) => isFunctionWithBody(node) || ts.isSourceFile(node));
       if (!symbol || !scope) return [];
-      const found: Continuation[] = [];
-      const visit = (node: ts.Node): void => {
-        if (ts.isIdentifier(node) && node !== name && node.text === name.text && checker.getSymbolAtLocation(node) === symbol) {
-          found.push(...follow(node));
-        }
-        ts.forEachChild(node, visit);
-      };
-      ts.forEachChild(scope, visit);
-      return found;
+      return referencesTo(name, symbol, scope, checker).flatMap(follow);
     };
 
     return { continuationsOf };

@@ -105,6 +105,17 @@ export function skipParens(node: ts.Expression): ts.Expression {
   return current;
 }
 
+/** The identifiers below `scope` other than `name` itself that refer to `symbol` (the uses of a local declared as `name`). */
+export function referencesTo(name: ts.Identifier, symbol: ts.Symbol, scope: ts.Node, checker: ts.TypeChecker): ts.Identifier[] {
+  const uses: ts.Identifier[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && node !== name && node.text === name.text && checker.getSymbolAtLocation(node) === symbol) uses.push(node);
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return uses;
+}
+
 /** Whether a node only wraps its expression: parentheses, type assertions, `!`, `satisfies`. */
 function isWrapper(node: ts.Node): node is ts.ParenthesizedExpression | ts.AsExpression | ts.NonNullExpression | ts.SatisfiesExpression | ts.TypeAssertion {
   return ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node);
