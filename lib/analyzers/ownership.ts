@@ -11,7 +11,7 @@ import { syntaxAnalyzer, type Unit } from './syntax.js';
  * follows the receiver of a write to its root: module-level and imported bindings,
  * globals, instance and static fields, and variables that a handler's closure captures
  * from an enclosing function are shared, and so is anything read out of a shared
- * container (`shared.get(k)`, `shards.at(i)`, `[a, b].find(…)`) and what a `reduce` may
+ * container (`shared.get(k)`, `shards.at(i)`, `[a, b].find(…)`, `Object.values(shared)`) and what a `reduce` may
  * hand back unchanged, its initial value; a container created during the invocation (`new Map()`, `{}`, a helper's
  * fresh return value, the message's own data, which `postMessage` copied) is owned. A
  * root that is a parameter (or `this`) is answered as such, and the reach walk decides
@@ -145,15 +145,23 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
       const callee = skipParens(call.expression);
       if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
         const receiver = skipParens(callee.expression);
-        if (ts.isIdentifier(receiver) && isBuiltinNamespace(receiver)) {
-          return receiver.text === 'Object' && ts.isPropertyAccessExpression(callee) && callee.name.text === 'assign' && call.arguments[0]
-            ? ownershipOf(call.arguments[0], scope)
-            : OWNED;
-        }
+        if (ts.isIdentifier(receiver) && isBuiltinNamespace(receiver)) return builtinOwnership(call, receiver, callee, scope);
         const read = ownershipOf(receiver, scope);
         return isReduceWithInitialValue(call, callee) ? combine(read, ownershipOf(call.arguments[1]!, scope)) : read;
       }
       return OWNED;
+    };
+
+    /**
+     * `Object.assign(target, …)` returns its target; `Object.values(shared)`, `Object.entries`,
+     * `Array.from(shared.values())` copy the array but hand back the container's own elements,
+     * which a for-of or an index takes out: they are as shared as the container. Other builtin
+     * calls make fresh values.
+     */
+    const builtinOwnership = (call: ts.CallExpression, namespace: ts.Identifier, callee: ts.PropertyAccessExpression | ts.ElementAccessExpression, scope: OwnershipScope): Ownership => {
+      const member = ts.isPropertyAccessExpression(callee) ? `${namespace.text}.${callee.name.text}` : undefined;
+      const source = call.arguments[0];
+      return member !== undefined && source !== undefined && RETURNS_ARGUMENT_ELEMENTS.has(member) ? ownershipOf(source, scope) : OWNED;
     };
 
     const isBuiltinNamespace = (identifier: ts.Identifier): boolean => {
@@ -241,6 +249,9 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
     return { ownershipOf };
   },
 });
+
+/** Builtin calls whose result is their first argument or holds its elements (see builtinOwnership). */
+const RETURNS_ARGUMENT_ELEMENTS = new Set(['Object.assign', 'Object.values', 'Object.entries', 'Object.fromEntries', 'Array.from']);
 
 /**
  * `xs.reduce(f, initial)` / `reduceRight`: the result may be `initial` itself (an empty
