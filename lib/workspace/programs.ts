@@ -20,8 +20,9 @@ import { resolveToSources, sourceOfDeclaration } from './sources.js';
  * (sources.ts), and every file the linted program holds taken from it, so that an edit in the
  * editor shows in the view, and unchanged files are the same `ts.SourceFile` objects, which
  * keeps the cross-program caches valid. Other files are parsed once per version on disk and
- * shared by every view program. A view is built once per linted program; the next program
- * (after an edit) rebuilds its view programs from the previous ones, reusing their structure.
+ * shared by every view program. A view is built once per linted program, from view programs
+ * that other linted programs with the same texts already built where it can; after an edit the
+ * next program rebuilds its view programs from the previous ones, reusing their structure.
  */
 export interface WorkspaceView {
   readonly programs: readonly tsTypes.Program[];
