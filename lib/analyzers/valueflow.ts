@@ -603,7 +603,6 @@ class Search {
     const checker = this.#context.checker;
     const property = symbol ?? checker.getPropertyOfType(checker.getTypeAtLocation(receiver), name);
     if (property && this.#passedLibraryValuesOnly(receiver, property, name)) return;
-    if (property && this.#membersOfOrigins(receiver, property, name, trail)) return;
     const known = this.#found.size;
     if (property) this.propertySymbol(property, name, trail);
     this.publishedMember(receiver, name, trail);
@@ -633,25 +632,6 @@ class Search {
         return member !== undefined && isLibrarySymbol(this.#context.program, member);
       })
     );
-  }
-
-  /**
-   * `timer.dispose()` on a receiver typed by a project interface (`Disposable`) that many
-   * object literals implement (every registration returns one): the members of the objects
-   * value flow shows reaching the receiver (its origins), not every implementation. Only when
-   * every origin is an object literal or a `new` of a project class; when an origin is
-   * unknown (a library value, a call the walk cannot see, nothing at all) the caller falls
-   * back to every implementation. Returns whether the origins answered.
-   */
-  #membersOfOrigins(receiver: ts.Expression, property: ts.Symbol, name: string, trail: Trail | undefined): boolean {
-    if (this.#mode !== 'functions' || !isInterfaceMember(property)) return false;
-    const origins = originsOf(this.#context, receiver);
-    const program = this.#context.program;
-    const known = (origin: ts.Expression): boolean =>
-      ts.isObjectLiteralExpression(origin) || (ts.isNewExpression(origin) && !isLibraryNew(program, this.#context.checker, origin));
-    if (origins.length === 0 || !origins.every(known)) return false;
-    for (const origin of origins) this.memberOfOrigin(origin, name, trail);
-    return true;
   }
 
   /**
@@ -1023,18 +1003,3 @@ function gettersReturning(assignment: ts.BinaryExpression): string[] {
   return returnsIt ? [memberName(getter.name)!] : [];
 }
 
-
-/** A member only declared by signatures of interfaces or type literals: its bodies are its implementations. */
-function isInterfaceMember(symbol: ts.Symbol): boolean {
-  const declarations = symbol.declarations ?? [];
-  return (
-    declarations.length > 0 &&
-    declarations.every((declaration) => (ts.isMethodSignature(declaration) || ts.isPropertySignature(declaration)) && (ts.isInterfaceDeclaration(declaration.parent) || ts.isTypeLiteralNode(declaration.parent)))
-  );
-}
-
-/** `new X()` of a class the project does not declare (its members are the library's). */
-function isLibraryNew(program: ts.Program, checker: ts.TypeChecker, origin: ts.NewExpression): boolean {
-  const symbol = checker.getTypeAtLocation(origin).getSymbol();
-  return symbol === undefined || isLibrarySymbol(program, symbol);
-}
