@@ -146,7 +146,7 @@ describe('the cached workspace view', () => {
     assert.deepEqual(linesOf(third, file), []);
   });
 
-  it('serves another linted program with the same files from the same view programs, and rebuilds them otherwise', () => {
+  it('serves every linted program with the same texts from the same view programs, and rebuilds them after an edit', () => {
     const dir = copyOf(references);
     const file = path.join(dir, 'common/connection.ts');
     const first = commonProgram(dir, new Map());
@@ -157,14 +157,36 @@ describe('the cached workspace view', () => {
     assert.equal(views[0].length, 2);
     assert.ok(views[1].length === 2 && views[1].every((program, index) => program === views[0][index]), 'the same program objects');
     assert.deepEqual(linesOf(again, file), [31, 36, 42]);
-    // A program that parsed the same texts itself: a fresh build would take its files, so the view is rebuilt (same findings).
+    // A program that parsed the same texts itself (another tsconfig of the same lint run): the same view programs, the same findings.
     const reparsed = commonProgram(dir, new Map());
-    assert.ok(workspaceView(reparsed, []).programs.every((program) => !views[0].includes(program)));
+    assert.ok(workspaceView(reparsed, []).programs.every((program, index) => program === views[0][index]), 'the same program objects');
     assert.deepEqual(linesOf(reparsed, file), [31, 36, 42]);
     const edited = commonProgram(dir, new Map([[file, `// one\n${fs.readFileSync(file, 'utf8')}`]]), again);
     const rebuilt = workspaceView(edited, []).programs;
     assert.equal(rebuilt.length, 2);
     assert.ok(rebuilt.every((program) => !views[0].includes(program)));
     assert.deepEqual(linesOf(edited, file), [32, 37, 43]);
+    // A file of a referencing project changed on disk: rebuilt too.
+    const reader = path.join(dir, 'node/reader.ts');
+    fs.writeFileSync(reader, `${fs.readFileSync(reader, 'utf8')}\n// saved\n`);
+    const afterSave = commonProgram(dir, new Map([[file, `// one\n${fs.readFileSync(file, 'utf8')}`]]), edited);
+    assert.ok(workspaceView(afterSave, []).programs.some((program) => !rebuilt.includes(program)));
+    assert.deepEqual(linesOf(afterSave, file), [32, 37, 43]);
+  });
+
+  it('finds in the view of a package that cannot resolve its workspace dependency what a fresh program finds (facts cached for the shared files do not carry over)', () => {
+    const dir = copyOf(npmWorkspace);
+    const configFile = path.join(dir, 'packages/adapter/tsconfig.json');
+    const parsed = ts.getParsedCommandLineOfConfigFile(configFile, undefined, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    // As the project service builds it: no dist and no node_modules link, so `@fx/core` does not resolve.
+    const adapter = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences });
+    const npmConfig = createConfig({ ...DEFAULTS }, dir);
+    const lineNumbers = (fileName: string): number[] =>
+      findingsForFile(adapter, npmConfig, fileName).map((finding) => finding.file.getLineAndCharacterOfPosition(finding.node.getStart()).line + 1);
+    // The adapter's own files are analysed first, in the program that holds them: its call into Core has no target there.
+    assert.deepEqual(lineNumbers(path.join(dir, 'packages/adapter/src/index.ts')), []);
+    // The view reads @fx/core and @fx/store from their sources, sharing the adapter's files with that program.
+    assert.deepEqual(lineNumbers(path.join(dir, 'packages/core/src/index.ts')), [14]);
+    assert.deepEqual(lineNumbers(path.join(dir, 'packages/store/src/index.ts')), [9, 15]);
   });
 });

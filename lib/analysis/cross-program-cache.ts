@@ -5,8 +5,12 @@ import type ts from 'typescript';
  * builds a new `ts.Program` on every edit but keeps the `ts.SourceFile` (and so every
  * node) of each unchanged file. An entry stays valid in a later program while every
  * source file it was derived from — the file of its key and the files of the
- * declarations the checker led to — is the very same object there; an edit to any of
- * them recomputes it. Facts that depend on a type declared in a third file that neither
+ * declarations the checker led to — is the very same object there, with its imports
+ * resolved to the same files; an edit to any of them recomputes it. (Two programs can
+ * hold the very same file and resolve its imports apart: the project service's program of
+ * a package that finds a workspace dependency's declarations absent, and the workspace
+ * view's program of that package, which reads the dependency from its sources. A call into
+ * the dependency has no target in the one and a body in the other.) Facts that depend on a type declared in a third file that neither
  * holds the key nor a declaration it resolved to are not tracked (docs/integrations.md, Editor).
  *
  * A fact found by searching the whole program (every call of a function named `onJob`,
@@ -15,14 +19,14 @@ import type ts from 'typescript';
  * the same search in a later program still looks at the same files.
  */
 export class CrossProgramCache<K extends object, V> {
-  readonly #entries = new WeakMap<K, { readonly value: V; readonly dependencies: readonly ts.SourceFile[]; readonly probes: readonly Probe[] }>();
+  readonly #entries = new WeakMap<K, Entry<V>>();
 
   get(program: ts.Program, key: K): V | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     const current = sourceFilesOf(program);
-    for (const file of entry.dependencies) {
-      if (!current.has(file)) {
+    for (const [index, file] of entry.dependencies.entries()) {
+      if (!current.has(file) || resolutionsOf(program, file) !== entry.resolutions[index]) {
         this.#entries.delete(key);
         return undefined;
       }
@@ -37,12 +41,56 @@ export class CrossProgramCache<K extends object, V> {
     return entry.value;
   }
 
-  set(key: K, value: V, dependencies: Iterable<ts.SourceFile>, probes: Iterable<Probe> = []): void {
+  /** Keeps `value`, computed in `program` from `dependencies` (and the whole-program searches `probes`). */
+  set(program: ts.Program, key: K, value: V, dependencies: Iterable<ts.SourceFile>, probes: Iterable<Probe> = []): void {
     const files = [...new Set(dependencies)];
     const kept = [...new Set(probes)];
-    this.#entries.set(key, { value, dependencies: files, probes: kept });
+    this.#entries.set(key, { value, dependencies: files, resolutions: files.map((file) => resolutionsOf(program, file)), probes: kept });
     recordUsage(files, kept);
   }
+}
+
+interface Entry<V> {
+  readonly value: V;
+  readonly dependencies: readonly ts.SourceFile[];
+  /** What each dependency's imports resolved to where the value was computed (`resolutionsOf`). */
+  readonly resolutions: readonly string[];
+  readonly probes: readonly Probe[];
+}
+
+/** TypeScript's resolution of one import, by program (TypeScript 5.3 and later) or on the file (before). */
+interface ResolutionAccess {
+  getResolvedModule?(file: ts.SourceFile, moduleName: string, mode: ts.ResolutionMode): { resolvedModule?: { resolvedFileName: string } } | undefined;
+}
+interface FileResolutions {
+  imports?: readonly ts.StringLiteralLike[];
+  resolvedModules?: { get(name: string, mode: ts.ResolutionMode): { resolvedModule?: { resolvedFileName: string } } | undefined };
+}
+
+const resolutionsByProgram = new WeakMap<ts.Program, Map<ts.SourceFile, string>>();
+
+/**
+ * The files a source file's imports resolve to in a program, as one string (`a.ts|` for an
+ * import of `a.ts` and one unresolved): two programs agree on a file's imports when the
+ * strings are equal. Computed once per program and file.
+ */
+export function resolutionsOf(program: ts.Program, file: ts.SourceFile): string {
+  let byFile = resolutionsByProgram.get(program);
+  if (!byFile) resolutionsByProgram.set(program, (byFile = new Map()));
+  let resolutions = byFile.get(file);
+  if (resolutions === undefined) {
+    const access = program as unknown as ResolutionAccess;
+    const internals = file as unknown as FileResolutions;
+    resolutions = (internals.imports ?? [])
+      .map((literal) => {
+        const mode = program.getModeForUsageLocation(file, literal);
+        const resolved = access.getResolvedModule ? access.getResolvedModule(file, literal.text, mode) : internals.resolvedModules?.get(literal.text, mode);
+        return resolved?.resolvedModule?.resolvedFileName ?? '';
+      })
+      .join('|');
+    byFile.set(file, resolutions);
+  }
+  return resolutions;
 }
 
 /** Whether a whole-program search made for a cached fact would look at the same files in `program`. */
@@ -127,7 +175,7 @@ export class DependencyTracker {
     this.current.addNode(node);
     try {
       const value = this.current.track(compute);
-      cache.set(key, value, this.current.files, this.current.probes);
+      cache.set(this.program, key, value, this.current.files, this.current.probes);
       for (const file of this.current.files) outer.files.add(file);
       for (const probe of this.current.probes) outer.probes.add(probe);
       return value;

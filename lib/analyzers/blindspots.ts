@@ -59,7 +59,7 @@ function cachedDecision(program: ts.Program, node: ts.Node, decide: (dependencie
   const dependencies = new Dependencies();
   dependencies.addNode(node);
   const decision = decide(dependencies);
-  resolvedCache.set(node, decision, dependencies.files);
+  resolvedCache.set(program, node, decision, dependencies.files);
   return decision;
 }
 

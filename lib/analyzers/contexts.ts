@@ -51,7 +51,7 @@ export const contextsAnalyzer = defineAnalyzer<readonly Context[]>({
       const dependencies = new Dependencies();
       dependencies.addNode(candidate.node);
       const decision = decideEndpoint(candidate, dependencies);
-      endpointCache.set(candidate.node, decision, dependencies.files, dependencies.probes);
+      endpointCache.set(program, candidate.node, decision, dependencies.files, dependencies.probes);
       return decision;
     };
 

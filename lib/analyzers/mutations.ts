@@ -87,7 +87,7 @@ export const mutationsAnalyzer = defineAnalyzer<Mutations>({
           const kind = kindOfWrite(site, dependencies);
           if (kind) found.push({ site, mapKind: kind });
         }
-        writesCache.set(unit, found, dependencies.files, dependencies.probes);
+        writesCache.set(program, unit, found, dependencies.files, dependencies.probes);
         writes = found;
       }
       return writes;

@@ -97,7 +97,7 @@ export const ownershipAnalyzer = defineAnalyzer<OwnershipQueries>({
       }
       const files = [identifier.getSourceFile()];
       if ('kind' in binding && typeof binding.kind === 'number') files.push((binding as ts.Declaration).getSourceFile());
-      bindingCache.set(identifier, binding, files);
+      bindingCache.set(program, identifier, binding, files);
       return binding;
     };
 

@@ -70,7 +70,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       const known = cache.get(pass.program, context.unit.node);
       if (known?.helpersAlive()) return known;
       const { value, files, probes } = trackUsage(() => walk(context));
-      cache.set(context.unit.node, value, [...files, ...value.files], probes);
+      cache.set(pass.program, context.unit.node, value, [...files, ...value.files], probes);
       return value;
     };
 
@@ -471,7 +471,7 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       const name = ts.isPropertyAccessExpression(receiver) ? receiver.name : receiver;
       const symbol = checker.getSymbolAtLocation(name);
       const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
-      containerCache.set(receiver, declaration ?? null, [receiver.getSourceFile(), ...(declaration ? [declaration.getSourceFile()] : [])]);
+      containerCache.set(pass.program, receiver, declaration ?? null, [receiver.getSourceFile(), ...(declaration ? [declaration.getSourceFile()] : [])]);
       return declaration;
     };
 

@@ -20,8 +20,9 @@ import { resolveToSources, sourceOfDeclaration } from './sources.js';
  * (sources.ts), and every file the linted program holds taken from it, so that an edit in the
  * editor shows in the view, and unchanged files are the same `ts.SourceFile` objects, which
  * keeps the cross-program caches valid. Other files are parsed once per version on disk and
- * shared by every view program. A view is built once per linted program; the next program
- * (after an edit) rebuilds its view programs from the previous ones, reusing their structure.
+ * shared by every view program. A view is built once per linted program, from view programs
+ * that other linted programs with the same texts already built where it can; after an edit the
+ * next program rebuilds its view programs from the previous ones, reusing their structure.
  */
 export interface WorkspaceView {
   readonly programs: readonly tsTypes.Program[];
@@ -137,10 +138,12 @@ function contextTest(contextNames: readonly string[]): (fileName: string) => boo
 
 /**
  * Builds (or rebuilds, from its last build) the program of a project for the view of `linted`.
- * The last build serves another linted program as it is when that program holds the same
- * source files (the same objects: typescript-eslint's project service shares unchanged files
- * between its projects) and the rest are unchanged on disk: the linted programs of one lint run
- * then share their dependents' view programs, each built and analysed once.
+ * The last build serves another linted program as it is when that program holds the same text
+ * of each file they share and the files read from disk are unchanged there: the linted
+ * programs of one lint run (each tsconfig of a monorepo, each with its own parse of the shared
+ * files) then share their dependents' view programs, each built and analysed once, not once per
+ * linted program. (Cached facts about a file hold across programs only where its imports
+ * resolve alike: cross-program-cache.ts.)
  */
 function viewProgram(layout: Layout, project: Project, linted: tsTypes.Program): tsTypes.Program {
   const previous = built.get(project.configFile);
@@ -155,19 +158,20 @@ function viewProgram(layout: Layout, project: Project, linted: tsTypes.Program):
 }
 
 /**
- * Whether a view program is what building it for `linted` would give: each of its files that
- * `linted` holds is that very file, and each other file was read from disk and is unchanged
- * there. (A file taken from the program it was built for, which `linted` does not hold, would
- * now be read from disk: rebuild.)
+ * Whether a view program still shows what `linted` and the disk hold: each of its files that
+ * `linted` holds has the same text there, and each it read from disk is unchanged on disk. A
+ * file it took from the program it was built for, which `linted` does not hold, stays as it
+ * was: in the editor that is the newest text of the file seen (unsaved edits included), and in
+ * a lint run it is the disk's.
  */
 function sameFiles(previous: Built, linted: tsTypes.Program): boolean {
   for (const file of previous.program.getSourceFiles()) {
     const current = linted.getSourceFile(file.fileName);
     if (current) {
-      if (current !== file) return false;
+      if (current !== file && current.text !== file.text) return false;
     } else {
       const stamp = previous.fromDisk.get(file.fileName);
-      if (stamp === undefined || stampOf(file.fileName) !== stamp) return false;
+      if (stamp !== undefined && stampOf(file.fileName) !== stamp) return false;
     }
   }
   return true;
