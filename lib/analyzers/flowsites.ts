@@ -148,32 +148,82 @@ function indexOf(program: ts.Program, isIgnored: (fileName: string) => boolean):
   const own = [...sourceFilesOf(program)].filter(
     (file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && !isIgnored(file.fileName),
   );
-  index = lazyIndex(own);
+  const earlier = lastIndexByConfig.get(isIgnored);
+  const state = lazyIndex(own, earlier);
+  // The earlier index starts from this one's no more: programs do not chain (and stay alive) back to the first.
+  earlier?.forget();
+  lastIndexByConfig.set(isIgnored, state);
+  index = state.index;
   byConfig.set(isIgnored, index);
   return index;
 }
 
-function lazyIndex(files: readonly ts.SourceFile[]): ProgramIndex {
-  const memo = new Map<string, { sites: Site[]; files: ts.SourceFile[] }>();
-  const entryOf = (kind: SiteKind, name: string): { sites: Site[]; files: ts.SourceFile[] } => {
+/** One key's sites: the files holding some, in the program's order, and each file's. */
+interface KeyEntry {
+  readonly sites: Site[];
+  readonly files: ts.SourceFile[];
+  readonly byFile: Map<ts.SourceFile, readonly Site[]>;
+}
+
+/** A program's lazy index with what it holds: what the next program's index starts from. */
+interface IndexState {
+  readonly index: ProgramIndex;
+  readonly own: ReadonlySet<ts.SourceFile>;
+  readonly memo: ReadonlyMap<string, KeyEntry>;
+  /** Drops the index this one starts from (its later keys are then searched in every file). */
+  forget(): void;
+}
+
+/**
+ * The last program's index per configuration. The editor makes a new program on every edit
+ * and the probes of the cross-program caches ask it for every key the earlier walks asked
+ * about: searching all files again for each key cost more than the rest of a re-lint. A
+ * key's entry is the earlier one's, with the files the two programs do not share searched
+ * afresh. It holds source files, not the program (tests/program-lifetime.test.ts).
+ */
+const lastIndexByConfig = new WeakMap<(fileName: string) => boolean, IndexState>();
+
+function lazyIndex(files: readonly ts.SourceFile[], from: IndexState | undefined): IndexState {
+  let earlier = from;
+  const own = new Set(files);
+  const memo = new Map<string, KeyEntry>();
+  // Files the earlier program did not have as its own (edited, added): the only ones searched again.
+  let fresh: readonly ts.SourceFile[] | undefined;
+  let order: Map<ts.SourceFile, number> | undefined;
+  const search = (key: string, spellings: readonly string[], among: readonly ts.SourceFile[], into: Map<ts.SourceFile, readonly Site[]>): void => {
+    for (const file of among) {
+      const sites = sitesIn(file, key, spellings);
+      if (sites) into.set(file, sites);
+    }
+  };
+  const entryOf = (kind: SiteKind, name: string): KeyEntry => {
     const key = keyOf(kind, name);
     let entry = memo.get(key);
     if (entry) return entry;
-    entry = { sites: [], files: [] };
     const spellings = kind === 'listener' && (name === ANY_EVENT || name === NAMED_EVENT) ? [...LISTEN_METHODS] : [name];
-    for (const file of files) {
-      const sites = sitesIn(file, key, spellings);
-      if (!sites) continue;
-      entry.sites.push(...sites);
-      entry.files.push(file);
+    const before = earlier?.memo.get(key);
+    const byFile = new Map<ts.SourceFile, readonly Site[]>();
+    if (!earlier || !before) search(key, spellings, files, byFile);
+    else {
+      const shared = earlier.own;
+      for (const [file, sites] of before.byFile) if (own.has(file)) byFile.set(file, sites);
+      search(key, spellings, (fresh ??= files.filter((file) => !shared.has(file))), byFile);
     }
+    const matching = [...byFile.keys()];
+    if (before) {
+      // In the program's order, as a search of every file would list them.
+      order ??= new Map(files.map((file, at) => [file, at]));
+      matching.sort((a, b) => order!.get(a)! - order!.get(b)!);
+    }
+    entry = { sites: matching.flatMap((file) => byFile.get(file)!), files: matching, byFile };
     memo.set(key, entry);
     return entry;
   };
-  return {
+  const index: ProgramIndex = {
     sites: (kind, name) => entryOf(kind, name).sites as never,
     files: (kind, name) => entryOf(kind, name).files,
   };
+  return { index, own, memo, forget: () => (earlier = fresh = undefined) };
 }
 
 /** A name as it must appear in the text: an identifier (or a private name without its `#`). */
