@@ -68,6 +68,7 @@ interface FileResolutions {
 }
 
 const resolutionsByProgram = new WeakMap<ts.Program, Map<ts.SourceFile, string>>();
+const internedResolutions = new Map<string, string>();
 
 /**
  * The files a source file's imports resolve to in a program, as one string (`a.ts|` for an
@@ -88,6 +89,10 @@ export function resolutionsOf(program: ts.Program, file: ts.SourceFile): string 
         return resolved?.resolvedModule?.resolvedFileName ?? '';
       })
       .join('|');
+    // One string object per distinct value: the comparison in `get`, made for every dependency of every entry, is then a pointer test.
+    const known = internedResolutions.get(resolutions);
+    if (known === undefined) internedResolutions.set(resolutions, resolutions);
+    else resolutions = known;
     byFile.set(file, resolutions);
   }
   return resolutions;

@@ -197,7 +197,9 @@ function bindsParameters(call: ts.Node, callee: ts.Node): callee is ts.Signature
 
 /** Which argument positions bind a parameter of `callee` that `nodes` use; a rest parameter takes the rest. */
 function parametersUsed(checker: ts.TypeChecker, callee: ts.SignatureDeclaration, nodes: readonly ts.Node[]): (position: number) => boolean {
-  const { symbols, thisNames } = referencesIn(checker, nodes);
+  // Without parameter properties only the callee's own names matter: what else an operand uses is not asked of the checker.
+  const names = callee.parameters.some((parameter) => ts.isParameterPropertyDeclaration(parameter, parameter.parent)) ? undefined : namesDeclaredIn(callee);
+  const { symbols, thisNames } = referencesIn(checker, nodes, names);
   const used = callee.parameters.map((parameter) =>
     boundNames(parameter.name).some((name) => {
       const symbol = checker.getSymbolAtLocation(name);
@@ -213,8 +215,31 @@ function boundNames(name: ts.BindingName): ts.Identifier[] {
   return name.elements.flatMap((element) => (ts.isBindingElement(element) ? boundNames(element.name) : []));
 }
 
-/** The symbols `nodes` refer to, following locals to their initialisers, and the names read off `this`. */
-function referencesIn(checker: ts.TypeChecker, nodes: readonly ts.Node[]): { symbols: Set<ts.Symbol>; thisNames: Set<string> } {
+const declaredNames = new WeakMap<ts.Node, ReadonlySet<string>>();
+
+/**
+ * The names a function's parameters and variables (its nested functions' too) bind. A chain of
+ * locals that ends at one of its parameters runs through variables declared inside it (an
+ * initialiser that uses the parameter is inside it), so every identifier on it spells one of these.
+ */
+function namesDeclaredIn(callee: ts.SignatureDeclaration): ReadonlySet<string> {
+  let names = declaredNames.get(callee);
+  if (names) return names;
+  const found = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if ((ts.isParameter(node) || ts.isVariableDeclaration(node) || ts.isBindingElement(node)) && ts.isIdentifier(node.name)) found.add(node.name.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(callee);
+  declaredNames.set(callee, (names = found));
+  return names;
+}
+
+/**
+ * The symbols `nodes` refer to, following locals to their initialisers, and the names read off
+ * `this`. With `only`, identifiers spelling none of its names are not resolved (nor followed).
+ */
+function referencesIn(checker: ts.TypeChecker, nodes: readonly ts.Node[], only?: ReadonlySet<string>): { symbols: Set<ts.Symbol>; thisNames: Set<string> } {
   const symbols = new Set<ts.Symbol>();
   const thisNames = new Set<string>();
   const pending = [...nodes];
@@ -225,6 +250,7 @@ function referencesIn(checker: ts.TypeChecker, nodes: readonly ts.Node[]): { sym
   };
   const visit = (node: ts.Node): void => {
     if (ts.isIdentifier(node)) {
+      if (only && !only.has(node.text)) return;
       const symbol = ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
       if (symbol && !symbols.has(symbol)) {
         symbols.add(symbol);
