@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import { importLiteralsOf } from '../util/ast.js';
 
 /**
  * Typed facts that hold only nodes, kept across programs. The editor's project service
@@ -10,8 +11,9 @@ import type ts from 'typescript';
  * hold the very same file and resolve its imports apart: the project service's program of
  * a package that finds a workspace dependency's declarations absent, and the workspace
  * view's program of that package, which reads the dependency from its sources. A call into
- * the dependency has no target in the one and a body in the other.) Facts that depend on a type declared in a third file that neither
- * holds the key nor a declaration it resolved to are not tracked (docs/integrations.md, Editor).
+ * the dependency has no target in the one and a body in the other.) Facts that depend on a
+ * type declared in a third file that neither holds the key nor a declaration it resolved to
+ * are not tracked (docs/integrations.md, Editor).
  *
  * A fact found by searching the whole program (every call of a function named `onJob`,
  * every write of a property named `onClose`) depends on files that did not exist or
@@ -25,7 +27,9 @@ export class CrossProgramCache<K extends object, V> {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     const current = sourceFilesOf(program);
-    for (const [index, file] of entry.dependencies.entries()) {
+    // An index loop: this runs for every dependency of every entry a lookup finds.
+    for (let index = 0; index < entry.dependencies.length; index++) {
+      const file = entry.dependencies[index]!;
       if (!current.has(file) || resolutionsOf(program, file) !== entry.resolutions[index]) {
         this.#entries.delete(key);
         return undefined;
@@ -63,7 +67,6 @@ interface ResolutionAccess {
   getResolvedModule?(file: ts.SourceFile, moduleName: string, mode: ts.ResolutionMode): { resolvedModule?: { resolvedFileName: string } } | undefined;
 }
 interface FileResolutions {
-  imports?: readonly ts.StringLiteralLike[];
   resolvedModules?: { get(name: string, mode: ts.ResolutionMode): { resolvedModule?: { resolvedFileName: string } } | undefined };
 }
 
@@ -75,14 +78,14 @@ const internedResolutions = new Map<string, string>();
  * import of `a.ts` and one unresolved): two programs agree on a file's imports when the
  * strings are equal. Computed once per program and file.
  */
-export function resolutionsOf(program: ts.Program, file: ts.SourceFile): string {
+function resolutionsOf(program: ts.Program, file: ts.SourceFile): string {
   let byFile = resolutionsByProgram.get(program);
   if (!byFile) resolutionsByProgram.set(program, (byFile = new Map()));
   let resolutions = byFile.get(file);
   if (resolutions === undefined) {
     const access = program as unknown as ResolutionAccess;
     const internals = file as unknown as FileResolutions;
-    resolutions = (internals.imports ?? [])
+    resolutions = importLiteralsOf(file)
       .map((literal) => {
         const mode = program.getModeForUsageLocation(file, literal);
         const resolved = access.getResolvedModule ? access.getResolvedModule(file, literal.text, mode) : internals.resolvedModules?.get(literal.text, mode);

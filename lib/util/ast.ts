@@ -105,6 +105,11 @@ export function skipParens(node: ts.Expression): ts.Expression {
   return current;
 }
 
+/** The module specifiers a file imports, as TypeScript collected them while building its program (an internal field). */
+export function importLiteralsOf(file: ts.SourceFile): readonly ts.StringLiteralLike[] {
+  return (file as unknown as { imports?: readonly ts.StringLiteralLike[] }).imports ?? [];
+}
+
 /** The identifiers below `scope` other than `name` itself that refer to `symbol` (the uses of a local declared as `name`). */
 export function referencesTo(name: ts.Identifier, symbol: ts.Symbol, scope: ts.Node, checker: ts.TypeChecker): ts.Identifier[] {
   const uses: ts.Identifier[] = [];

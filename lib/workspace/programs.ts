@@ -4,6 +4,7 @@ import type tsTypes from 'typescript';
 import ts from '../util/typescript.cjs';
 import { layoutFor, stampOf, type Layout, type Project } from './layout.js';
 import { resolveToSources, sourceOfDeclaration } from './sources.js';
+import { importLiteralsOf } from '../util/ast.js';
 
 /**
  * The workspace view of a program: the other programs whose analysis can report a write in
@@ -97,7 +98,7 @@ function lacksWorkspaceSources(program: tsTypes.Program, layout: Layout): boolea
     if (pkg) withSources.add(pkg.dir);
   }
   for (const file of ownFiles) {
-    for (const specifier of importsOf(file)) {
+    for (const { text: specifier } of importLiteralsOf(file)) {
       if (specifier.startsWith('.')) continue;
       const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
       const pkg = layout.packageNamed(name);
@@ -105,12 +106,6 @@ function lacksWorkspaceSources(program: tsTypes.Program, layout: Layout): boolea
     }
   }
   return false;
-}
-
-/** The module specifiers a file imports (TypeScript collects them while building the program). */
-function importsOf(file: tsTypes.SourceFile): string[] {
-  const imports = (file as unknown as { imports?: readonly tsTypes.StringLiteralLike[] }).imports ?? [];
-  return imports.map((literal) => literal.text);
 }
 
 const contextText = /message|Atomics\.wait|expose|worker|onconnect/i;
