@@ -15,11 +15,12 @@ import { valueFlowAnalyzer } from './valueflow.js';
  * same way. Value flow follows functions, and a function passed to library code is an
  * argument edge; an object is not a function, so without this its methods are reached only
  * where project code calls them. For a call whose callee the walk cannot see (library
- * code), each argument whose declared parameter type has methods (or is `any`) is followed
+ * code), each argument whose declared parameter type has methods is followed
  * to its value-flow origins; each origin that is a `new` of a project class hands the
  * library that class's methods that it can call: those the parameter's type names, those
  * that override a method of a library base class (a `FacadeVFS` subclass's `jOpen`), or
- * every public method when the parameter is untyped. Object literals are not asked about:
+ * every public method when that base has no typings. A parameter typed `any` (or a
+ * callee without typings) names nothing and hands nothing. Object literals are not asked about:
  * their methods are already stored for later where the literal is written. Asked only for
  * library calls of functions the reach walk visits; answers are kept across programs while
  * the files they consulted are unchanged.
@@ -84,18 +85,20 @@ class HandedMethodFinder {
 
   /**
    * What the library's parameter at `index` says of the object: the names of its function
-   * members, `'any'` when it is untyped (or the callee has no declaration), `'none'` when it
-   * takes data only (a primitive, a function, a type without methods).
+   * members, or `'none'` when it takes data only (a primitive, a function, a type without
+   * methods, a free type parameter). An untyped parameter (`any`, or a callee without
+   * typings) says nothing: libraries type the data they only hold or log that way
+   * (`console.log(...data: any[])`), so it is taken as data.
    */
-  private expectedMembers(declaration: ts.Declaration | undefined, index: number): ReadonlySet<string> | 'any' | 'none' {
-    if (!declaration || !('parameters' in declaration)) return 'any';
+  private expectedMembers(declaration: ts.Declaration | undefined, index: number): ReadonlySet<string> | 'none' {
+    if (!declaration || !('parameters' in declaration)) return 'none';
     const parameters = (declaration as ts.SignatureDeclaration).parameters;
     const last = parameters[parameters.length - 1];
     const parameter = parameters[index] ?? (last?.dotDotDotToken ? last : undefined);
     if (!parameter) return 'none';
     let type = this.checker.getTypeAtLocation(parameter);
     if (parameter.dotDotDotToken && this.checker.isArrayType(type)) type = this.checker.getTypeArguments(type as ts.TypeReference)[0] ?? type;
-    if (type.flags & ts.TypeFlags.Any) return 'any';
+    if (type.flags & ts.TypeFlags.Any) return 'none';
     const names = new Set<string>();
     for (const member of this.checker.getNonNullableType(type).isUnion() ? (type as ts.UnionType).types : [this.checker.getNonNullableType(type)]) {
       if (member.getCallSignatures().length > 0 || member.getConstructSignatures().length > 0) continue;
@@ -107,7 +110,7 @@ class HandedMethodFinder {
   }
 
   /** The methods of the project class that `origin` instantiates that the library can call, given what its parameter names. */
-  private methodsOfInstance(origin: ts.Expression, expected: ReadonlySet<string> | 'any'): Unit[] {
+  private methodsOfInstance(origin: ts.Expression, expected: ReadonlySet<string>): Unit[] {
     if (!ts.isNewExpression(origin)) return [];
     const symbol = resolveAlias(this.checker, this.checker.getSymbolAtLocation(origin.expression));
     this.tracker.current.addSymbol(symbol);
@@ -122,7 +125,7 @@ class HandedMethodFinder {
         if (name === undefined || seen.has(name)) continue;
         seen.add(name);
         // A base the checker cannot type (a JavaScript module without typings) may call any of them.
-        const called = expected === 'any' || expected.has(name) || (libraryBase !== undefined && (libraryBase.flags & ts.TypeFlags.Any || libraryBase.getProperty(name) !== undefined));
+        const called = expected.has(name) || (libraryBase !== undefined && (libraryBase.flags & ts.TypeFlags.Any || libraryBase.getProperty(name) !== undefined));
         const unit = called ? this.unitOf(member) : undefined;
         if (unit) units.push(unit);
       }
