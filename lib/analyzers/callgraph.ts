@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { calleeName, skipParens, unwrapFunctionReference } from '../util/ast.js';
+import { calleeName, outermostWrapper, skipParens, unwrapFunctionReference } from '../util/ast.js';
 import { isLibraryDeclaration, mayBeFunctionType, resolveAlias } from '../util/types.js';
 import { eventNameOf, forwardingOf, mayNameEvent } from '../util/events.js';
 import { CrossProgramCache, DependencyTracker, recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
@@ -8,6 +8,7 @@ import { syntaxAnalyzer, type Unit } from './syntax.js';
 import { ANY_EVENT } from './flowsites.js';
 import { valueFlowAnalyzer, type FlowTarget, type PassedArgument } from './valueflow.js';
 import { settlementAnalyzer } from './settlement.js';
+import { handedObjectsAnalyzer } from './handedobjects.js';
 
 /**
  * callgraph: where control goes from a function. For each function the reach walk
@@ -17,7 +18,8 @@ import { settlementAnalyzer } from './settlement.js';
  * constructors, imports and re-exports, callbacks, fields, collections, dispatch tables,
  * `bind`/`call`/`apply`) — plus the listeners an `emit`/`dispatchEvent` runs, the functions
  * it passes as arguments (`setTimeout(flush)`, `lock.run(write)`, `.forEach(x => …)`; a
- * removal such as `off(…)` or `clearTimeout(…)` passes nothing that runs), the
+ * removal such as `off(…)` or `clearTimeout(…)` passes nothing that runs), the methods of
+ * objects it hands to library code that the library calls back (`handedobjects`), the
  * functions it creates or names in object literals and stores for later, and the code
  * that waits for a promise its call of a resolver settles (`settlement`). Resolution is
  * memoised per call and asked only for functions that are reached.
@@ -25,11 +27,12 @@ import { settlementAnalyzer } from './settlement.js';
 export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
   name: 'callgraph',
   doc: 'Resolves the calls, function arguments and stored closures of reached functions to the functions they run.',
-  requires: [syntaxAnalyzer, valueFlowAnalyzer, settlementAnalyzer],
+  requires: [syntaxAnalyzer, valueFlowAnalyzer, settlementAnalyzer, handedObjectsAnalyzer],
   run(pass) {
     const syntax = pass.resultOf(syntaxAnalyzer);
     const valueflow = pass.resultOf(valueFlowAnalyzer);
     const settlement = pass.resultOf(settlementAnalyzer);
+    const handed = pass.resultOf(handedObjectsAnalyzer);
     const { checker } = pass;
     const { program } = pass;
     const edgeMemo = new Map<Unit, { edges: Edge[]; files: ReadonlySet<ts.SourceFile>; probes: ReadonlySet<Probe> }>();
@@ -141,6 +144,11 @@ export const callgraphAnalyzer = defineAnalyzer<CallGraph>({
         }
         if (isRemoval(call)) continue;
         const calleeSeen = targets.some((target) => !ts.isSourceFile(target.unit.node));
+        if (!calleeSeen) {
+          for (const { unit: method, argument } of handed.methodsCalledBack(call)) {
+            edges.push({ kind: 'stored', from: unit, to: method, site: argument, call, handedAt: argument });
+          }
+        }
         call.arguments?.forEach((argument, argumentIndex) => {
           for (const { unit: target } of functionsOf(argument)) {
             passedAsArgument.add(target);
@@ -319,6 +327,8 @@ export interface Edge {
   readonly argumentOffset?: ArgumentOffset;
   /** For an argument: the call's callee is project code the walk follows, which runs (or stores) the function itself. */
   readonly calleeSeen?: boolean;
+  /** For `stored`: the argument that handed library code the object whose method `to` is, for the library to call back. */
+  readonly handedAt?: ts.Expression;
   /** For `settles` (a resolver's call runs what waits for its promise): the `await` after which `to` resumes; none for a `then` callback. */
   readonly resumeAt?: ts.AwaitExpression;
   /** For `settles`: the `await` or `then`/`catch`/`finally` call that waits. */
@@ -332,6 +342,21 @@ export interface CallGraph {
   libraryRunsArgument(call: ts.CallExpression | ts.NewExpression, index: number): boolean;
   /** The functions an expression refers to: a literal, a name, a method, `f.bind(…)`. */
   functionsOf(expression: ts.Expression): readonly Unit[];
+}
+
+/**
+ * A method or a function-valued property of an object literal that its function returns
+ * (`return { dispose: () => handlers.delete(id) }`, `() => ({ close() { … } })`): whoever
+ * receives the object calls it, and calls reach it through the returned value, as they
+ * reach a class's methods. Treating it as stored for later would run every `dispose` a
+ * registration hands out whenever the registration runs.
+ */
+function isMemberOfReturnedObject(node: ts.Node, outermost: ts.Node): boolean {
+  const member = ts.isMethodDeclaration(node) || ts.isAccessor(node) ? node : outermost.parent;
+  if (!member || !ts.isObjectLiteralExpression(member.parent)) return false;
+  if (!ts.isMethodDeclaration(member) && !ts.isAccessor(member) && !(ts.isPropertyAssignment(member) && member.initializer === outermost)) return false;
+  const holder = outermostWrapper(member.parent).parent;
+  return ts.isReturnStatement(holder) || (ts.isArrowFunction(holder) && holder.body === outermostWrapper(member.parent).node);
 }
 
 /**
@@ -354,7 +379,7 @@ function laterUseOf(node: ts.Node): 'stored' | 'handler' | undefined {
   if (ts.isReturnStatement(parent)) return undefined;
   if (ts.isArrowFunction(parent) && parent.body === current) return undefined;
   if (ts.isCallExpression(parent) && parent.expression === current) return undefined;
-  if (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent) && ts.isReturnStatement(node.parent.parent)) return undefined;
+  if (isMemberOfReturnedObject(node, current)) return undefined;
   if (
     ts.isBinaryExpression(parent) &&
     parent.right === current &&

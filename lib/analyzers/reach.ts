@@ -334,6 +334,8 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
           chain.unshift(`${calleeText(through.call)} (stored at ${positionLabel(through.storedAt, config.cwd)})`);
         } else if (through?.registeredAt && through.call) {
           chain.unshift(`${calleeText(through.call)} (listener registered at ${positionLabel(through.registeredAt, config.cwd)})`);
+        } else if (through?.handedAt && through.call) {
+          chain.unshift(`${calleeText(through.call)} (calls back the object handed to it at ${positionLabel(through.handedAt, config.cwd)})`);
         } else if (through?.kind === 'settles' && through.call && through.settledVia) {
           chain.unshift(`${calleeText(through.call)} (settles the promise awaited at ${positionLabel(through.settledVia, config.cwd)})`);
         }

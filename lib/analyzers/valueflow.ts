@@ -1,7 +1,7 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
 import { recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
-import { isFunctionWithBody, isObjectCreate, outermostWrapper, PROMISE_METHODS, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
+import { isFunctionWithBody, isObjectCreate, outermostWrapper, PROMISE_METHODS, returnedArgumentOf, returnedExpressions, skipParens, type FunctionWithBody } from '../util/ast.js';
 import { isLibraryDeclaration, mayBeFunctionType, PRIMITIVE, typeLineage } from '../util/types.js';
 import { ANY_EVENT, containerName, flowSitesAnalyzer, memberName, NAMED_EVENT, type FlowSites, type ListenerSite, type SiteKind, type StoreSite } from './flowsites.js';
 import { eventNameOf } from '../util/events.js';
@@ -438,8 +438,13 @@ class Search {
     this.tableMembers(node.expression, trail);
   }
 
-  /** What a call returns: `f.bind(…)` is `f`; `queue.shift()`, `callbacks.get(id)` an element; otherwise the callees' returns. */
+  /** What a call returns: `f.bind(…)` is `f`; `Object.freeze(x)` is `x`; `queue.shift()`, `callbacks.get(id)` an element; otherwise the callees' returns. */
   callResult(call: ts.CallExpression, trail: Trail | undefined): void {
+    const argument = returnedArgumentOf(call);
+    if (argument) {
+      this.expression(argument, trail);
+      return;
+    }
     const callee = skipParens(call.expression);
     if (ts.isPropertyAccessExpression(callee)) {
       const name = callee.name.text;
@@ -604,6 +609,7 @@ class Search {
     const property = symbol ?? checker.getPropertyOfType(checker.getTypeAtLocation(receiver), name);
     if (property && this.#passedLibraryValuesOnly(receiver, property, name)) return;
     const known = this.#found.size;
+    if (property && this.#membersOfOrigins(receiver, property, name, trail)) return;
     if (property) this.propertySymbol(property, name, trail);
     this.publishedMember(receiver, name, trail);
     if (this.#found.size === known) this.proxiedMember(receiver, trail);
@@ -632,6 +638,36 @@ class Search {
         return member !== undefined && isLibrarySymbol(this.#context.program, member);
       })
     );
+  }
+
+  /**
+   * `timer.dispose()` or `reader.listen(cb)` where the member is declared only by a project
+   * interface or type literal (`Disposable`, `MessageReader`): the members of the objects
+   * the receiver can be, when value flow finds every one of them and each is an object
+   * literal or a `new` of a project class that has the member, instead of every
+   * implementation of the interface in the program (a `Disposable`'s `dispose` is every
+   * `{ dispose: … }` a program returns). When the walk sees a value it cannot follow (a
+   * library value, an unresolved call, a parameter without callers, an object whose member
+   * is added later), the answer is every implementation, as before.
+   */
+  #membersOfOrigins(receiver: ts.Expression, property: ts.Symbol, name: string, trail: Trail | undefined): boolean {
+    const declarations = property.declarations ?? [];
+    if (declarations.length === 0 || !declarations.every(isMemberSignature) || isLibrarySymbol(this.#context.program, property)) return false;
+    const origins = originsOf(this.#context, receiver);
+    if (origins.length === 0 || !origins.every((origin) => this.#hasOwnMember(origin, name))) return false;
+    for (const origin of origins) this.memberOfOrigin(origin, name, trail);
+    return true;
+  }
+
+  /** Whether an origin is an object literal that spells the member (with no spread), or a `new` of a project class that declares it. */
+  #hasOwnMember(origin: ts.Expression, name: string): boolean {
+    if (ts.isObjectLiteralExpression(origin)) {
+      return !origin.properties.some(ts.isSpreadAssignment) && origin.properties.some((element) => memberName(element.name) === name);
+    }
+    if (!ts.isNewExpression(origin)) return false;
+    const member = this.#context.checker.getTypeAtLocation(origin).getProperty(name);
+    const declarations = member?.declarations ?? [];
+    return declarations.length > 0 && !declarations.some(isMemberSignature) && !isLibrarySymbol(this.#context.program, member!);
   }
 
   /**
@@ -885,6 +921,11 @@ function copiedCollection(node: ts.Expression): ts.Expression | undefined {
 }
 
 
+
+/** A member declared by an interface or a type literal: a shape, with no value of its own. */
+function isMemberSignature(declaration: ts.Declaration): boolean {
+  return ts.isPropertySignature(declaration) || ts.isMethodSignature(declaration);
+}
 
 function isPropertyDeclarationLike(declaration: ts.Declaration): boolean {
   return (

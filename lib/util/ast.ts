@@ -163,6 +163,22 @@ export function isObjectCreate(node: ts.Expression): boolean {
   return ts.isPropertyAccessExpression(callee) && callee.name.text === 'create' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object';
 }
 
+/** The `Object` functions that return the very object they are given, only made read-only or closed. */
+const IDENTITY_OBJECT_CALLS: ReadonlySet<string> = new Set(['freeze', 'seal', 'preventExtensions']);
+
+/**
+ * `x` for `Object.freeze(x)`, `Object.seal(x)` or `Object.preventExtensions(x)`: a call that
+ * returns its argument itself (by name: a project's own `Object` namespace is rare). Frozen
+ * tables of functions (`export const RIL = Object.freeze({ timer: { … } })`) are common in
+ * libraries, and following their members needs the literal, not the library call.
+ */
+export function returnedArgumentOf(node: ts.Expression): ts.Expression | undefined {
+  if (!ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
+  const callee = skipParens(node.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object') return undefined;
+  return IDENTITY_OBJECT_CALLS.has(callee.name.text) ? node.arguments[0] : undefined;
+}
+
 /** The methods of a promise that take callbacks run when it settles. */
 export const PROMISE_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
 
