@@ -4,7 +4,10 @@
 // scripts/field-run.mjs does, which it runs) and the map-race command line over the same
 // checkout, and prints, per mode and for the CLI: files, units whose analysis failed
 // (`analysisFailed` reports, each a contained fault; see lib/analysis/faults.ts), crashes
-// (the rule, ESLint or the CLI threw), and time.
+// (the rule, ESLint or the CLI threw), time, and the value-flow walks that stopped at a work
+// bound (`cut walks`: each answered with what it had found, so calls resolved only beyond the
+// cut go unseen; counted from the `MAP_RACE_DEBUG=1` lines the analysis writes for them, for
+// the rule's two modes together, since they run in one process).
 //
 //   node scripts/robustness.mjs <checkout-dir> [--json out.json] [--skip-cli | --skip-rule] [--cli-project <tsconfig>]... [field-run options…]
 //
@@ -37,11 +40,15 @@ const own = new Set(argv.flatMap((arg, index) => (arg === '--json' || arg === '-
 const passOn = argv.filter((arg, index) => arg !== dir && arg !== '--skip-cli' && arg !== '--skip-rule' && !own.has(index));
 const root = fs.realpathSync(path.resolve(dir));
 const maxBuffer = 512 * 1024 * 1024;
+// MAP_RACE_DEBUG=1: the analysis names each cut walk (and prints a contained failure's stack) on stderr.
+const debugEnv = { ...process.env, MAP_RACE_DEBUG: '1' };
+const CUT_WALK = /^map-race: valueflow: a walk from /gmu;
+const cutWalksIn = (stderr) => (stderr ?? '').match(CUT_WALK)?.length ?? 0;
 
 function ruleModes() {
   const raw = path.join(os.tmpdir(), `robustness-${process.pid}.json`);
   const started = performance.now();
-  const run = spawnSync(process.execPath, [path.join(scriptDir, 'field-run.mjs'), root, '--mode', 'both', '--json', raw, ...passOn], { encoding: 'utf8', maxBuffer });
+  const run = spawnSync(process.execPath, [path.join(scriptDir, 'field-run.mjs'), root, '--mode', 'both', '--json', raw, ...passOn], { encoding: 'utf8', maxBuffer, env: debugEnv });
   const ms = performance.now() - started;
   if (!fs.existsSync(raw)) return { error: `field-run printed no results (exit ${run.status}): ${run.stderr.slice(-2000)}` };
   const out = JSON.parse(fs.readFileSync(raw, 'utf8'));
@@ -51,12 +58,12 @@ function ruleModes() {
     const failed = result.reports.filter((report) => report.messageId === 'analysisFailed');
     modes[mode] = { files: result.filesLinted, failed: failed.length, failures: failed, crashes: result.crashes.length, crashList: result.crashes, reports: result.reportCount, timeMs: result.timeMs };
   }
-  return { modes, timeMs: ms };
+  return { modes, cutWalks: cutWalksIn(run.stderr), timeMs: ms };
 }
 
 function cli() {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [path.join(scriptDir, '../bin/map-race.js'), ...cliProjects.flatMap((project) => ['-p', project]), '--interleaving', 'any', '--format', 'json'], { cwd: root, encoding: 'utf8', maxBuffer });
+  const run = spawnSync(process.execPath, [path.join(scriptDir, '../bin/map-race.js'), ...cliProjects.flatMap((project) => ['-p', project]), '--interleaving', 'any', '--format', 'json'], { cwd: root, encoding: 'utf8', maxBuffer, env: debugEnv });
   const ms = performance.now() - started;
   let problems;
   try {
@@ -67,7 +74,7 @@ function cli() {
   }
   const failed = problems.filter((problem) => problem.messageId === 'analysisFailed');
   // The CLI lists problems, not the files it read: `files` here counts the files with reports.
-  return { exit: run.status, files: new Set(problems.map((problem) => problem.file)).size, failed: failed.length, failures: failed, crashes: 0, reports: problems.length, timeMs: ms };
+  return { exit: run.status, files: new Set(problems.map((problem) => problem.file)).size, failed: failed.length, failures: failed, crashes: 0, reports: problems.length, cutWalks: cutWalksIn(run.stderr), timeMs: ms };
 }
 
 const result = { root, rule: skipRule ? {} : ruleModes(), cli: skipCli ? undefined : cli() };
@@ -80,8 +87,10 @@ for (const [mode, r] of Object.entries(result.rule.modes ?? {})) {
   for (const failure of r.failures.slice(0, 20)) console.log(`  ${failure.file}:${failure.line}:${failure.column}  ${failure.message}`);
   for (const crash of r.crashList.slice(0, 5)) console.log(`  CRASH ${crash.file}: ${crash.message}`);
 }
+if (result.rule.modes) console.log(`cut walks (both rule modes): ${result.rule.cutWalks}`);
 if (result.cli) {
   line('cli', result.cli);
+  if (result.cli.cutWalks !== undefined) console.log(`cut walks (cli): ${result.cli.cutWalks}`);
   for (const failure of result.cli.failures?.slice(0, 20) ?? []) console.log(`  ${failure.file}:${failure.line}:${failure.column}  ${failure.message}`);
 }
 if (jsonOut) fs.writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);

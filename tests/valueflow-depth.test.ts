@@ -41,4 +41,11 @@ describe('value flow through long call chains', () => {
     const { problems } = parseJsonOutput(runCli(['--format', 'json'], chainProject(1500)));
     assert.deepEqual(problems.filter((p) => p.messageId === 'analysisFailed'), []);
   });
+
+  it('says where a walk was cut, with MAP_RACE_DEBUG=1, and says nothing of a walk that was not', () => {
+    const cut = runCli(['--format', 'json'], chainProject(1500), { MAP_RACE_DEBUG: '1' });
+    assert.match(cut.stderr, /map-race: valueflow: a walk from .*worker\.ts:\d+:\d+ stopped at its depth bound/);
+    const whole = runCli(['--format', 'json'], chainProject(10), { MAP_RACE_DEBUG: '1' });
+    assert.doesNotMatch(whole.stderr, /valueflow: a walk/);
+  });
 });

@@ -1,6 +1,6 @@
 import ts from '../util/typescript.cjs';
 import { defineAnalyzer } from '../analysis/analyzer.js';
-import { calleeName, outermostWrapper, skipParens, unwrapFunctionReference } from '../util/ast.js';
+import { calleeName, skipParens, unwrapFunctionReference } from '../util/ast.js';
 import { isLibraryDeclaration, mayBeFunctionType, resolveAlias } from '../util/types.js';
 import { eventNameOf, forwardingOf, mayNameEvent } from '../util/events.js';
 import { CrossProgramCache, DependencyTracker, recordUsage, trackUsage, type Probe } from '../analysis/cross-program-cache.js';
@@ -345,21 +345,6 @@ export interface CallGraph {
 }
 
 /**
- * A method or a function-valued property of an object literal that its function returns
- * (`return { dispose: () => handlers.delete(id) }`, `() => ({ close() { … } })`): whoever
- * receives the object calls it, and calls reach it through the returned value, as they
- * reach a class's methods. Treating it as stored for later would run every `dispose` a
- * registration hands out whenever the registration runs.
- */
-function isMemberOfReturnedObject(node: ts.Node, outermost: ts.Node): boolean {
-  const member = ts.isMethodDeclaration(node) || ts.isAccessor(node) ? node : outermost.parent;
-  if (!member || !ts.isObjectLiteralExpression(member.parent)) return false;
-  if (!ts.isMethodDeclaration(member) && !ts.isAccessor(member) && !(ts.isPropertyAssignment(member) && member.initializer === outermost)) return false;
-  const holder = outermostWrapper(member.parent).parent;
-  return ts.isReturnStatement(holder) || (ts.isArrowFunction(holder) && holder.body === outermostWrapper(member.parent).node);
-}
-
-/**
  * How a function created inside another runs when it is neither called by name (a
  * declaration, a variable's initializer, a class member: calls reach those), nor passed
  * as an argument, nor returned: assigned to an `on…` event property it is a `handler`
@@ -379,7 +364,7 @@ function laterUseOf(node: ts.Node): 'stored' | 'handler' | undefined {
   if (ts.isReturnStatement(parent)) return undefined;
   if (ts.isArrowFunction(parent) && parent.body === current) return undefined;
   if (ts.isCallExpression(parent) && parent.expression === current) return undefined;
-  if (isMemberOfReturnedObject(node, current)) return undefined;
+  if (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent) && ts.isReturnStatement(node.parent.parent)) return undefined;
   if (
     ts.isBinaryExpression(parent) &&
     parent.right === current &&

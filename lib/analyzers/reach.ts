@@ -92,37 +92,45 @@ export const reachAnalyzer = defineAnalyzer<ReachResult>({
       visits.set(context.unit, [root]);
       const queue: Visit[] = [root];
       // A function value that came into a function through its parameter at call site C can
-      // run there only when the walk enters that function at C: such edges wait until it does.
-      const enteredAt = new Map<Unit, Set<ts.Node>>();
-      const waiting = new Map<Unit, Map<ts.Node, { visit: Visit; edge: Edge }[]>>();
+      // run there only on a visit that entered that function at C, or into which a visit that
+      // did was merged (the same state): on any other visit the edge waits until one is. Kept
+      // per visit, not per function: a callback passed at C under a lock, or after an await,
+      // runs in that visit's state, and its chain goes through C, not through whichever other
+      // call entered the function first.
+      const entriesOf = new Map<Visit, Set<ts.Node>>();
+      const parkedOn = new Map<Visit, Map<ts.Node, Edge[]>>();
       const take = (visit: Visit, edge: Edge): void => {
         let list = incoming.get(edge.to);
         if (!list) incoming.set(edge.to, (list = []));
         list.push({ edge, from: visit });
-        if (edge.kind === 'call' && edge.call) enter(edge.to, edge.call);
         const next = follow(visit, edge);
         const known = visits.get(edge.to) ?? [];
-        if (known.some((other) => sameState(other, next))) return;
+        const same = known.find((other) => sameState(other, next));
+        if (same) {
+          if (edge.kind === 'call' && edge.call) enter(same, edge.call);
+          return;
+        }
+        if (edge.kind === 'call' && edge.call) entriesOf.set(next, new Set([edge.call]));
         known.push(next);
         visits.set(edge.to, known);
         queue.push(next);
       };
-      const enter = (unit: Unit, call: ts.Node): void => {
-        let sites = enteredAt.get(unit);
-        if (!sites) enteredAt.set(unit, (sites = new Set()));
-        if (sites.has(call)) return;
-        sites.add(call);
-        const released = waiting.get(unit)?.get(call);
-        waiting.get(unit)?.delete(call);
-        for (const parked of released ?? []) take(parked.visit, parked.edge);
+      const enter = (visit: Visit, call: ts.Node): void => {
+        let entries = entriesOf.get(visit);
+        if (!entries) entriesOf.set(visit, (entries = new Set()));
+        if (entries.has(call)) return;
+        entries.add(call);
+        const released = parkedOn.get(visit)?.get(call);
+        parkedOn.get(visit)?.delete(call);
+        for (const edge of released ?? []) take(visit, edge);
       };
       const waitsForEntry = (visit: Visit, edge: Edge): boolean => {
         const entry = edge.passedThrough?.[0];
-        if (!entry || entry.into !== visit.unit.node || enteredAt.get(visit.unit)?.has(entry.call)) return false;
-        let byCall = waiting.get(visit.unit);
-        if (!byCall) waiting.set(visit.unit, (byCall = new Map()));
+        if (!entry || entry.into !== visit.unit.node || entriesOf.get(visit)?.has(entry.call)) return false;
+        let byCall = parkedOn.get(visit);
+        if (!byCall) parkedOn.set(visit, (byCall = new Map()));
         const parked = byCall.get(entry.call) ?? [];
-        parked.push({ visit, edge });
+        parked.push(edge);
         byCall.set(entry.call, parked);
         return true;
       };

@@ -110,6 +110,7 @@ function functionsOf(context: FlowContext, expression: ts.Expression): readonly 
   return memoised(context.memo, expression, () => {
     const search = new Search(context, 'functions');
     search.expression(expression, undefined);
+    sayWhereCut(search, expression);
     return search.functions();
   });
 }
@@ -118,8 +119,22 @@ function originsOf(context: FlowContext, expression: ts.Expression): readonly ts
   return memoised(context.originMemo, expression, () => {
     const search = new Search(context, 'origins');
     search.expression(expression, undefined);
+    sayWhereCut(search, expression);
     return search.origins();
   });
+}
+
+/**
+ * A walk that ended at a bound answered with what it had found: calls resolved through the
+ * rest go unseen, and so may writes. Not an error (the bounds are what keep one odd chain from
+ * costing the whole program), but not silent either: with `MAP_RACE_DEBUG=1` each cut walk is
+ * named on stderr, where scripts/robustness.mjs counts them.
+ */
+function sayWhereCut(search: Search, expression: ts.Expression): void {
+  if (!search.cutAt || !process.env.MAP_RACE_DEBUG) return;
+  const file = expression.getSourceFile();
+  const { line, character } = file.getLineAndCharacterOfPosition(expression.getStart(file));
+  process.stderr.write(`map-race: valueflow: a walk from ${file.fileName}:${line + 1}:${character + 1} stopped at its ${search.cutAt} bound\n`);
 }
 
 function memoised<T>(memo: Map<ts.Node, MemoEntry<T> | 'pending'>, expression: ts.Expression, compute: () => readonly T[]): readonly T[] {
@@ -257,6 +272,8 @@ class Search {
   readonly #files = new Set<ts.SourceFile>();
   readonly #probes = new Set<Probe>();
   #steps = 0;
+  /** The bound at which the walk stopped following some path, if it did. */
+  cutAt: 'step' | 'depth' | undefined;
 
   constructor(context: FlowContext, mode: 'functions' | 'origins') {
     this.#context = context;
@@ -300,7 +317,11 @@ class Search {
   #first(key: unknown, kind = 'value'): boolean {
     let seen = this.#seen.get(kind);
     if (!seen) this.#seen.set(kind, (seen = new Set()));
-    if (seen.has(key) || ++this.#steps > MAX_STEPS) return false;
+    if (seen.has(key)) return false;
+    if (++this.#steps > MAX_STEPS) {
+      this.cutAt ??= 'step';
+      return false;
+    }
     seen.add(key);
     return true;
   }
@@ -356,7 +377,10 @@ class Search {
   }
 
   expression(expression: ts.Expression, trail: Trail | undefined): void {
-    if (searchDepth >= MAX_DEPTH) return;
+    if (searchDepth >= MAX_DEPTH) {
+      this.cutAt ??= 'depth';
+      return;
+    }
     searchDepth++;
     try {
       this.#expressionStep(expression, trail);
